@@ -1,0 +1,4 @@
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, template_folder="templates", url_prefix="/auth")
+

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("children", __name__, template_folder="templates", url_prefix="/children")

@@ -1,0 +1,38 @@
+"""Top-level flask commands: the demo data set."""
+
+import random
+import time
+
+import click
+from sqlalchemy import func, select
+
+from app import clock
+from app.cli import bp
+from app.extensions import db
+from app.hooks import demo_loaders
+from app.people.demo import DEMO_LOGINS, DEMO_PASSWORD, build
+from app.people.models import Home
+
+
+@bp.cli.command("demo")
+@click.option("--scale", type=click.Choice(["home", "region"]), default="home",
+              help="home: the demo home of ~50 people; region: 5 homes and ~3,000 people for benchmarks.")
+@click.option("--seed", type=int, default=2026, show_default=True)
+def demo(scale: str, seed: int) -> None:
+    """Load the demo home "Specialbørnehjemmene" into an empty database."""
+    if db.session.scalar(select(func.count(Home.id))):
+        click.echo("The database already has data; the demo was not loaded.")
+        return
+    started = time.perf_counter()
+    today = clock.today()
+    homes = build(scale, today, seed)
+    rng = random.Random(seed)
+    for loader in demo_loaders():
+        for home in homes:
+            loader(home, rng, scale)
+            db.session.flush()
+    db.session.commit()
+    click.echo(f"Loaded {len(homes)} home(s) at scale '{scale}' in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
+    for email, role in DEMO_LOGINS:
+        click.echo(f"  {email:<26} {role}")

@@ -1,0 +1,33 @@
+from datetime import timedelta
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from app import clock
+from app.dashboard import bp
+from app.hooks import dashboard_panels, tasks_for_user
+from app.people.constants import EMPLOYMENT_LABELS, ROLE_LABELS
+
+#: How far ahead "Mine opgaver" looks, and how far back overdue tasks are kept on it.
+AHEAD_DAYS = 60
+BEHIND_DAYS = 400
+
+
+@bp.get("/")
+@login_required
+def index():
+    today = clock.today()
+    tasks = [
+        t for t in tasks_for_user(current_user, today - timedelta(days=BEHIND_DAYS), today + timedelta(days=AHEAD_DAYS))
+        if not t.is_done
+    ]
+    role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in current_user.roles]
+    if current_user.is_temp:
+        role_names.insert(0, str(EMPLOYMENT_LABELS[current_user.employment_type]))
+    return render_template(
+        "dashboard/index.html",
+        tasks=tasks,
+        today=today,
+        panels=dashboard_panels(current_user),
+        role_names=role_names,
+    )

@@ -1,0 +1,222 @@
+"""Seams between features: each feature plugs into these instead of importing another feature's code.
+
+- nav_item: an entry in the top navigation, shown when the user may use it.
+- dashboard_panel: a section of "Mine opgaver" on the dashboard.
+- task_source: dated tasks (from guideline cycles, talks due, plan follow-ups, temp meetings...)
+  that together make the årshjul, the dashboard list, reminders and the calendar feed.
+- indicator: one quality-monitoring indicator, defined once for the report and the snapshot.
+- on_event / emit: "this duty is fulfilled by that event" (e.g. an overview forwarded).
+- demo_loader: the feature's part of `flask demo`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import url_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    action: str | None
+    order: int
+
+
+_nav: list[NavItem] = []
+
+
+def nav_item(label, endpoint: str, action: str | None = None, order: int = 50) -> None:
+    if not any(item.endpoint == endpoint for item in _nav):
+        _nav.append(NavItem(label, endpoint, action, order))
+        _nav.sort(key=lambda item: item.order)
+
+
+def nav_for(user) -> list[tuple[str, str, str]]:
+    """(label, url, endpoint) for every navigation entry the user may use."""
+    from app.permissions import can
+
+    return [
+        (str(item.label), url_for(item.endpoint), item.endpoint)
+        for item in _nav
+        if item.action is None or can(user, item.action)
+    ]
+
+
+_panels: list[tuple[int, Callable]] = []
+
+
+def dashboard_panel(order: int = 50):
+    """Register func(user) -> Markup | None; None means the panel has nothing for this user."""
+
+    def register(func):
+        if func not in [f for _, f in _panels]:
+            _panels.append((order, func))
+            _panels.sort(key=lambda pair: pair[0])
+        return func
+
+    return register
+
+
+def dashboard_panels(user) -> list:
+    return [html for _, func in _panels if (html := func(user))]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A dated duty. `responsible` is an audience code (see guidelines/README.md) unless user_ids names people."""
+
+    uid: str
+    title: str
+    due_on: date
+    home_id: int
+    source: str
+    responsible: str | None = None
+    department_id: int | None = None
+    user_ids: frozenset[int] = field(default_factory=frozenset)
+    is_done: bool = False
+    done_note: str = ""
+    url: str | None = None
+    detail: str = ""
+
+    def applies_to(self, user) -> bool:
+        """Whether the task is this user's to do."""
+        if user.home_id != self.home_id:
+            return False
+        if self.user_ids:
+            return user.id in self.user_ids
+        in_department = self.department_id is None or self.department_id in user.department_ids
+        match self.responsible:
+            case "employee":
+                return not user.is_temp and in_department
+            case "temp":
+                return user.is_temp and in_department
+            case "department_leader":
+                return user.has_role("department_leader") and in_department
+            case "head":
+                return user.has_role("head")
+            case "leader_group":
+                return user.has_role("head") or (user.has_role("department_leader") and in_department)
+            case "mini_med":
+                return user.has_role("mini_med")
+            case "admin":
+                return user.has_role("admin")
+        return False
+
+    def status(self, today: date) -> str:
+        """done, overdue (past its day), soon (within 14 days) or todo."""
+        if self.is_done:
+            return "done"
+        if self.due_on < today:
+            return "overdue"
+        if (self.due_on - today).days <= 14:
+            return "soon"
+        return "todo"
+
+
+_task_sources: dict[str, Callable[..., Iterable[Task]]] = {}
+
+
+def task_source(name: str):
+    """Register func(home, start: date, end: date) -> Iterable[Task] for tasks due in [start, end]."""
+
+    def register(func):
+        _task_sources[name] = func
+        return func
+
+    return register
+
+
+def tasks_for_home(home, start: date, end: date) -> list[Task]:
+    tasks: list[Task] = []
+    for source in _task_sources.values():
+        tasks.extend(t for t in source(home, start, end) if start <= t.due_on <= end)
+    return sorted(tasks, key=lambda t: (t.due_on, t.title))
+
+
+def tasks_for_user(user, start: date, end: date) -> list[Task]:
+    return [t for t in tasks_for_home(user.home, start, end) if t.applies_to(user)]
+
+
+@dataclass
+class IndicatorResult:
+    met: int
+    total: int
+    exceptions: list[tuple[str, str | None]] = field(default_factory=list)
+
+    @property
+    def share(self) -> float | None:
+        """Share met, 0-100, or None when nothing is counted."""
+        return None if self.total == 0 else round(100 * self.met / self.total, 1)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    title: str
+    guideline_slug: str
+    order: int
+    measure: Callable[..., IndicatorResult]
+
+
+_indicators: dict[str, Indicator] = {}
+
+
+def indicator(key: str, title, guideline_slug: str, order: int = 50):
+    """Register measure(home, department_id: int | None, on: date) -> IndicatorResult."""
+
+    def register(func):
+        _indicators[key] = Indicator(key, title, guideline_slug, order, func)
+        return func
+
+    return register
+
+
+def indicators() -> list[Indicator]:
+    return sorted(_indicators.values(), key=lambda i: (i.order, i.key))
+
+
+_handlers: dict[str, list[Callable]] = {}
+
+
+def on_event(name: str):
+    """Register handler(**payload) for an event such as 'competence.overview_forwarded'."""
+
+    def register(func):
+        handlers = _handlers.setdefault(name, [])
+        if func not in handlers:
+            handlers.append(func)
+        return func
+
+    return register
+
+
+def emit(name: str, **payload) -> None:
+    """Tell the handlers; payload keys: home_id, on (date), department_id, user_id, year, actor."""
+    for handler in _handlers.get(name, []):
+        handler(name=name, **payload)
+
+
+_demo_loaders: list[tuple[int, Callable]] = []
+
+
+def demo_loader(order: int = 50):
+    """Register func(home, rng: random.Random, scale: str) called once per home by `flask demo`."""
+
+    def register(func):
+        if func not in [f for _, f in _demo_loaders]:
+            _demo_loaders.append((order, func))
+            _demo_loaders.sort(key=lambda pair: pair[0])
+        return func
+
+    return register
+
+
+def demo_loaders() -> list[Callable]:
+    return [func for _, func in _demo_loaders]

@@ -1,0 +1,130 @@
+"""The demo home (and a region-sized data set for benchmarks): departments, methods and people."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from werkzeug.security import generate_password_hash
+
+from app.extensions import db
+from app.people.constants import EmploymentType, Profession, Role
+from app.people.models import Department, Home, Method, Region, ResourceFunction, User
+
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - documented demo login, loaded only by `flask demo`
+
+FIRST_NAMES = ["Anne", "Bo", "Camilla", "Dorthe", "Emil", "Frida", "Gitte", "Hans", "Ida", "Jens", "Karen",
+               "Lars", "Mette", "Niels", "Ole", "Pia", "Rasmus", "Signe", "Thomas", "Ulla", "Vibeke",
+               "Ærenlund", "Øjvind", "Åse", "Zenia", "Søren", "Birthe", "Mads", "Louise", "Kasper"]
+LAST_NAMES = ["Andersen", "Bech", "Christensen", "Dahl", "Eriksen", "Frandsen", "Hansen", "Jensen", "Kristensen",
+              "Larsen", "Madsen", "Nielsen", "Olsen", "Pedersen", "Rasmussen", "Sørensen", "Thomsen", "Vestergaard",
+              "Ærø", "Østergaard", "Ågård", "Zacho", "Holm", "Lund"]
+DEPARTMENTS = [
+    ("Skovbrynet", ["Neuropædagogik", "Low arousal", "Totalkommunikation"]),
+    ("Fyrtårnet", ["KRAP", "TEACCH"]),
+    ("Østerled", ["Neuropædagogik", "Marte Meo", "Low arousal", "Sansemotorik"]),
+    ("Åbakken", ["TEACCH", "Totalkommunikation", "Low arousal"]),
+]
+RESOURCE_TOPICS = ["Konflikthåndteringsvejleder", "DKM (dokumentation)", "Forflytningsinstruktør",
+                   "Sygepleje og medicin", "Fysioterapi", "Marte Meo-terapeut", "Neuropædagogik"]
+SKILLED = {Profession.PAEDAGOG, Profession.SOSU_ASSISTANT, Profession.SOSU_HELPER, Profession.NURSE,
+           Profession.PHYSIOTHERAPIST}
+
+DEMO_LOGINS = [
+    ("tilbudsleder@demo.dk", "Tilbudsleder"),
+    ("afdelingsleder@demo.dk", "Afdelingsleder"),
+    ("medarbejder@demo.dk", "Medarbejder"),
+    ("vikar@demo.dk", "Tilkaldevikar"),
+    ("minimed@demo.dk", "Mini-MED-medlem (TR)"),
+    ("admin@demo.dk", "Administrator"),
+]
+
+
+class _Builder:
+    def __init__(self, home: Home, rng: random.Random, today: date, password_hash: str, email_domain: str):
+        self.home, self.rng, self.today = home, rng, today
+        self.password_hash, self.domain = password_hash, email_domain
+        self.count = 0
+
+    def name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def person(self, departments, *, email=None, name=None, roles=(Role.EMPLOYEE,),
+               employment=EmploymentType.PERMANENT, profession=None, hired_years=None, left_on=None) -> User:
+        self.count += 1
+        profession = profession or self.rng.choice(list(Profession))
+        hired_days = int((hired_years if hired_years is not None else self.rng.uniform(0.1, 12)) * 365)
+        user = User(
+            home=self.home, email=email or f"person{self.count}@{self.domain}", name=name or self.name(),
+            password_hash=self.password_hash, must_set_password=False, employment_type=employment,
+            profession=profession, is_skilled=profession in SKILLED and employment == EmploymentType.PERMANENT,
+            hired_on=self.today - timedelta(days=hired_days), left_on=left_on, departments=list(departments),
+        )
+        user.set_roles(set(roles))
+        db.session.add(user)
+        return user
+
+
+def build_home(region: Region, name: str, rng: random.Random, today: date, password_hash: str, *,
+               staff_per_department: int, with_demo_logins: bool, email_domain: str) -> Home:
+    home = Home(region=region, name=name, settings={})
+    db.session.add(home)
+    departments = []
+    for dep_name, methods in DEPARTMENTS:
+        department = Department(home=home, name=dep_name, methods=[Method(name=m) for m in methods])
+        departments.append(department)
+        db.session.add(department)
+    b = _Builder(home, rng, today, password_hash, email_domain)
+    first, second = departments[0], departments[1]
+    if with_demo_logins:
+        b.person([first], email="tilbudsleder@demo.dk", name="Tove Tilbudsleder", roles=(Role.HEAD, Role.MINI_MED),
+                 profession=Profession.PAEDAGOG, hired_years=9)
+        b.person([first], email="afdelingsleder@demo.dk", name="Anders Afdelingsleder",
+                 roles=(Role.DEPARTMENT_LEADER, Role.MINI_MED), profession=Profession.PAEDAGOG, hired_years=6)
+        b.person([first], email="medarbejder@demo.dk", name="Maja Medarbejder", profession=Profession.PAEDAGOG,
+                 hired_years=4)
+        b.person([first], email="vikar@demo.dk", name="Viktor Vikar", employment=EmploymentType.ON_CALL,
+                 profession=Profession.PAEDAGOG_ASSISTANT, hired_years=0.2)
+        b.person([second], email="minimed@demo.dk", name="Mona Mini-MED (TR)", roles=(Role.EMPLOYEE, Role.MINI_MED),
+                 profession=Profession.SOSU_ASSISTANT, hired_years=8)
+        b.person([first], email="admin@demo.dk", name="Adam Administrator", roles=(Role.ADMIN,),
+                 profession=Profession.OTHER, hired_years=3)
+    else:
+        b.person([first], name=f"Tilbudsleder {name}", roles=(Role.HEAD, Role.MINI_MED),
+                 profession=Profession.PAEDAGOG, hired_years=9)
+    for index, department in enumerate(departments):
+        if not (with_demo_logins and index == 0):
+            b.person([department], roles=(Role.DEPARTMENT_LEADER, Role.MINI_MED) if index == 1 else
+                     (Role.DEPARTMENT_LEADER,), profession=Profession.PAEDAGOG, hired_years=rng.uniform(2, 10))
+    b.person([departments[2]], name=None, roles=(Role.EMPLOYEE, Role.MINI_MED), profession=Profession.SOSU_HELPER)
+    for department in departments:
+        for _ in range(staff_per_department):
+            person = b.person([department])
+            if rng.random() < 0.12:
+                person.resource_functions.append(ResourceFunction(topic=rng.choice(RESOURCE_TOPICS),
+                                                                  since_on=today - timedelta(days=200)))
+        b.person([department], left_on=today - timedelta(days=rng.randint(30, 400)))
+    temps = 7 if with_demo_logins else max(2, staff_per_department // 4)
+    for i in range(temps):
+        b.person([departments[i % len(departments)]], employment=EmploymentType.ON_CALL,
+                 profession=Profession.PAEDAGOG_ASSISTANT, hired_years=rng.uniform(0.05, 2))
+    b.person([departments[3]], employment=EmploymentType.AGENCY, profession=Profession.SOSU_HELPER,
+             hired_years=0.1)
+    db.session.flush()
+    return home
+
+
+def build(scale: str, today: date, seed: int = 2026) -> list[Home]:
+    """Create the demo region. scale 'home': one home of ~50 people; 'region': 5 homes, ~3,000 people."""
+    rng = random.Random(seed)
+    password_hash = generate_password_hash(DEMO_PASSWORD, method="pbkdf2:sha256:60000")
+    region = Region(name="Region Sjælland")
+    db.session.add(region)
+    homes = [build_home(region, "Specialbørnehjemmene", rng, today, password_hash, staff_per_department=8,
+                        with_demo_logins=True, email_domain="demo.dk")]
+    if scale == "region":
+        homes[0].name = "Specialbørnehjemmene"
+        for n, name in enumerate(["Solsikken", "Egely", "Kildebakken", "Strandhuset", "Æblehaven"], start=2):
+            homes.append(build_home(region, name, rng, today, password_hash, staff_per_department=146,
+                                    with_demo_logins=False, email_domain=f"home{n}.demo.dk"))
+    return homes

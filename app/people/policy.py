@@ -1,0 +1,34 @@
+"""Who may see and manage the organisation and its people."""
+
+from app.people.constants import Role
+from app.permissions import is_admin, is_head, leads_any_of, rule, same_home
+
+
+@rule("org.manage")
+def manage_organisation(user, home=None) -> bool:
+    """Tilbudsleder and admin manage their own home: departments, methods, settings."""
+    if home is not None and home.id != user.home_id:
+        return False
+    return is_head(user) or is_admin(user)
+
+
+@rule("people.list")
+def list_people(user, obj=None) -> bool:
+    return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD, Role.ADMIN)
+
+
+@rule("people.manage")
+def manage_people(user, person=None) -> bool:
+    if person is not None and not same_home(user, person):
+        return False
+    return is_head(user) or is_admin(user)
+
+
+@rule("people.view")
+def view_person(user, person) -> bool:
+    """Yourself; the head and admin of your home; a leader of one of your departments."""
+    if person is None or not same_home(user, person):
+        return False
+    if person.id == user.id or is_head(user) or is_admin(user):
+        return True
+    return leads_any_of(user, person.department_ids)

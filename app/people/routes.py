@@ -1,0 +1,237 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.database import danish
+from app.extensions import db
+from app.people import bp
+from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
+from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
+from app.people.models import Department, Membership, ResourceFunction, User
+from app.people.services import (
+    PeopleError,
+    create_employee,
+    new_start_code,
+    record_leaving,
+    save_department,
+    update_employee,
+    update_home_settings,
+)
+from app.permissions import authorize, requires
+
+PAGE_SIZE = 50
+
+
+def _home_departments():
+    return db.session.scalars(
+        select(Department).where(Department.home_id == current_user.home_id).order_by(danish(Department.name))
+    ).all()
+
+
+def _person_or_404(person_id: int) -> User:
+    person = db.session.get(User, person_id)
+    if person is None or person.home_id != current_user.home_id:
+        abort(404)
+    return person
+
+
+@bp.get("/")
+@login_required
+@requires("people.list")
+def index():
+    q = request.args.get("q", "").strip()[:100]
+    department_id = request.args.get("afdeling", type=int)
+    status = request.args.get("status", "current")
+    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    today = clock.today()
+    query = select(User).where(User.home_id == current_user.home_id)
+    if status == "current":
+        query = query.where(or_(User.left_on.is_(None), User.left_on > today))
+    elif status == "left":
+        query = query.where(User.left_on <= today)
+    if department_id:
+        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    people = db.session.scalars(
+        query.options(selectinload(User.departments), selectinload(User.role_rows))
+        .order_by(danish(User.name), User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    return render_template(
+        "people/index.html", people=people, departments=_home_departments(), q=q, department_id=department_id,
+        status=status, page=page, total=total, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS, ROLE_LABELS=ROLE_LABELS,
+    )
+
+
+@bp.get("/<int:person_id>")
+@login_required
+def show(person_id: int):
+    person = _person_or_404(person_id)
+    authorize("people.view", person)
+    return render_template("people/show.html", person=person, EMPLOYMENT_LABELS=EMPLOYMENT_LABELS,
+                           PROFESSION_LABELS=PROFESSION_LABELS, ROLE_LABELS=ROLE_LABELS,
+                           leave_form=LeaveForm(left_on=clock.today()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@requires("people.manage")
+def create():
+    form = EmployeeForm(home_id=current_user.home_id, departments=_home_departments())
+    if form.validate_on_submit():
+        try:
+            person, code = create_employee(current_user.home, form.data, form.resource_topics(), clock.today())
+        except PeopleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s er oprettet. Startkode til første login: %(code)s (vises kun nu).",
+                    name=person.name, code=code), "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, person=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(person_id: int):
+    person = _person_or_404(person_id)
+    authorize("people.manage", person)
+    form = EmployeeForm(obj=person, person=person, home_id=current_user.home_id, departments=_home_departments())
+    if request.method == "GET":
+        form.departments.data = sorted(person.department_ids)
+        form.roles.data = sorted(person.roles)
+        form.resource_functions.data = "\n".join(rf.topic for rf in person.resource_functions)
+    if form.validate_on_submit():
+        try:
+            update_employee(person, form.data, form.resource_topics(), clock.today())
+        except PeopleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("Ændringerne er gemt."), "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/form.html", form=form, person=person), 400 if form.errors else 200
+
+
+@bp.post("/<int:person_id>/leave")
+@login_required
+def leave(person_id: int):
+    person = _person_or_404(person_id)
+    authorize("people.manage", person)
+    form = LeaveForm()
+    if not form.validate_on_submit():
+        flash(_("Skriv en gyldig fratrædelsesdato."), "error")
+        return redirect(url_for("people.show", person_id=person.id)), 400
+    try:
+        record_leaving(person, form.left_on.data)
+    except PeopleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("people.show", person_id=person.id)), 400
+    db.session.commit()
+    flash(_("Fratrædelsen er registreret. Personens historik er bevaret."), "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.post("/<int:person_id>/start-code")
+@login_required
+def start_code(person_id: int):
+    person = _person_or_404(person_id)
+    authorize("people.manage", person)
+    code = new_start_code(person)
+    db.session.commit()
+    flash(_("Ny startkode til %(name)s: %(code)s (vises kun nu).", name=person.name, code=code), "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.get("/resources")
+@login_required
+def resources():
+    """The register of resource persons in the home, searchable by topic."""
+    q = request.args.get("q", "").strip()[:100]
+    today = clock.today()
+    query = (
+        select(ResourceFunction).join(User)
+        .where(User.home_id == current_user.home_id, or_(User.left_on.is_(None), User.left_on > today))
+        .options(selectinload(ResourceFunction.user).selectinload(User.departments))
+    )
+    if q:
+        query = query.where(func.lower(ResourceFunction.topic).like(f"%{q.lower()}%"))
+    rows = db.session.scalars(query.order_by(danish(ResourceFunction.topic), danish(User.name))).all()
+    return render_template("people/resources.html", rows=rows, q=q)
+
+
+@bp.get("/organisation")
+@login_required
+@requires("org.manage")
+def organisation():
+    counts = dict(db.session.execute(
+        select(Membership.department_id, func.count(Membership.user_id))
+        .join(User, User.id == Membership.user_id)
+        .where(User.home_id == current_user.home_id, or_(User.left_on.is_(None), User.left_on > clock.today()))
+        .group_by(Membership.department_id)
+    ).all())
+    departments = db.session.scalars(
+        select(Department).where(Department.home_id == current_user.home_id)
+        .options(selectinload(Department.methods)).order_by(danish(Department.name))
+    ).all()
+    return render_template("people/organisation.html", departments=departments, counts=counts,
+                           home=current_user.home)
+
+
+@bp.route("/departments/new", methods=["GET", "POST"])
+@bp.route("/departments/<int:department_id>/edit", methods=["GET", "POST"])
+@login_required
+@requires("org.manage")
+def department_form(department_id: int | None = None):
+    department = None
+    if department_id is not None:
+        department = db.session.get(Department, department_id)
+        if department is None or department.home_id != current_user.home_id:
+            abort(404)
+    form = DepartmentForm(obj=department)
+    if request.method == "GET" and department is not None:
+        form.methods.data = "\n".join(m.name for m in department.methods if m.is_active)
+    if form.validate_on_submit():
+        try:
+            saved = save_department(current_user.home, department, form.name.data, form.method_names())
+        except PeopleError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Afdelingen %(name)s er gemt.", name=saved.name), "success")
+            return redirect(url_for("people.organisation"))
+    return render_template("people/department_form.html", form=form, department=department), (
+        400 if form.errors else 200)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+@requires("org.manage")
+def settings():
+    home = current_user.home
+    form = HomeSettingsForm(obj=home)
+    if request.method == "GET":
+        for key in ("wish_deadline_day", "wish_deadline_month", "contact_team_min", "plan_interval_months",
+                    "physio_interval_months", "quality_green", "quality_yellow"):
+            getattr(form, key).data = home.setting(key)
+        form.temp_meeting_first.data, form.temp_meeting_second.data = home.setting("temp_meeting_months")
+    if form.validate_on_submit():
+        values = {key: getattr(form, key).data for key in (
+            "wish_deadline_day", "wish_deadline_month", "contact_team_min", "plan_interval_months",
+            "physio_interval_months", "quality_green", "quality_yellow")}
+        values["temp_meeting_months"] = sorted([form.temp_meeting_first.data, form.temp_meeting_second.data])
+        update_home_settings(home, form.name.data, values)
+        db.session.commit()
+        flash(_("Indstillingerne er gemt."), "success")
+        return redirect(url_for("people.organisation"))
+    return render_template("people/settings.html", form=form), 400 if form.errors else 200

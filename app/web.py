@@ -1,0 +1,125 @@
+"""Everything every page shares: Danish formatting filters, security headers, error pages, template globals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, render_template, request
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app import clock
+from app.hooks import nav_for
+from app.permissions import can
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def dadate(value: date | datetime | None, fmt: str = "long") -> str:
+    """1. oktober 2026 (fmt="short" gives 01.10.2026)."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        value = clock.to_local(value).date()
+    if fmt == "short":
+        return value.strftime("%d.%m.%Y")
+    return format_date(value, "d. MMMM y")
+
+
+def dadatetime(value: datetime | None) -> str:
+    """1. oktober 2026 kl. 14.05 in Copenhagen time."""
+    if value is None:
+        return "–"
+    local = clock.to_local(value)
+    return f"{format_date(local.date(), 'd. MMMM y')} kl. {local.strftime('%H.%M')}"
+
+
+def daymonth(value: date) -> str:
+    return format_date(value, "d. MMMM")
+
+
+def monthname(month: int) -> str:
+    return format_date(date(2000, month, 1), "MMMM")
+
+
+def kroner(value) -> str:
+    """12.345 kr. with Danish thousands separators."""
+    if value is None:
+        return "–"
+    whole = f"{int(round(value)):,}".replace(",", ".")
+    return f"{whole} kr."
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(dadate=dadate, dadatetime=dadatetime, daymonth=daymonth,
+                                 monthname=monthname, kroner=kroner)
+    app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def navigation():
+        if current_user.is_authenticated:
+            return {"nav": nav_for(current_user)}
+        return {"nav": []}
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user.is_authenticated and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    messages = {
+        400: _lazy("Forespørgslen kunne ikke behandles. Tjek det indtastede, og prøv igen."),
+        401: _lazy("Du skal logge ind for at se siden."),
+        403: _lazy("Du har ikke adgang til denne side eller handling."),
+        404: _lazy("Siden findes ikke. Måske er linket forældet."),
+        405: _lazy("Handlingen er ikke tilladt her."),
+        409: _lazy("Der er sket en ændring i mellemtiden. Indlæs siden, og prøv igen."),
+        413: _lazy("Det indsendte er for stort."),
+        429: _lazy("For mange forsøg. Vent lidt, og prøv igen."),
+        500: _lazy("Der skete en fejl hos os. Prøv igen om lidt; fortsætter fejlen, så kontakt administratoren."),
+    }
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/error.html", code=400,
+                               message=_("Formularen var forældet eller manglede sikkerhedsnøglen. "
+                                         "Indlæs siden, og prøv igen.")), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        message = messages.get(code, error.description)
+        return render_template("errors/error.html", code=code, message=message), code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        from app.extensions import db
+
+        db.session.rollback()
+        if app.testing and not app.config.get("SHOW_ERROR_PAGES"):
+            raise error
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_template("errors/error.html", code=500, message=messages[500]), 500
+
+
+def _lazy(text: str):
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext(text)
+

@@ -1,0 +1,49 @@
+"""SQL statements per page, counted in-process with the Flask test client.
+
+Run by benchmarks/run.py as ``python -m benchmarks.queries`` with DATABASE_URL pointing at a database
+that already holds the demo data; prints one JSON object: page name -> {"queries": n, "status": s} or
+{"skipped": reason}. Each page is fetched once to warm up, then counted on a second fetch.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from sqlalchemy import event
+
+from benchmarks.client import ClientSessions, LoginFailed
+from benchmarks.pages import discover, resolve_paths
+
+
+def count_queries() -> dict[str, dict]:
+    from app import create_app
+    from app.extensions import db
+
+    app = create_app()
+    counter = [0]
+    results: dict[str, dict] = {}
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *args, **kwargs: counter.__setitem__(0, counter[0] + 1))
+        sessions = ClientSessions(app)
+        pages = discover()
+        paths, skipped = resolve_paths(pages, sessions)
+        for page in pages:
+            if page.name in skipped:
+                results[page.name] = {"skipped": skipped[page.name]}
+                continue
+            try:
+                sessions.client(page.email)
+            except LoginFailed as error:
+                results[page.name] = {"skipped": str(error)}
+                continue
+            sessions.get(paths[page.name], page.email)
+            counter[0] = 0
+            status, _ = sessions.get(paths[page.name], page.email)
+            results[page.name] = {"queries": counter[0], "status": status}
+    return results
+
+
+if __name__ == "__main__":
+    json.dump(count_queries(), sys.stdout)
+    sys.stdout.write("\n")
