@@ -6,6 +6,7 @@
   that together make the årshjul, the dashboard list, reminders and the calendar feed.
 - indicator: one quality-monitoring indicator, defined once for the report and the snapshot.
 - on_event / emit: "this duty is fulfilled by that event" (e.g. an overview forwarded).
+- profile_section: a section of an employee's competence profile page.
 - demo_loader: the feature's part of `flask demo`.
 """
 
@@ -201,6 +202,25 @@ def emit(name: str, **payload) -> None:
     """Tell the handlers; payload keys: home_id, on (date), department_id, user_id, year, actor."""
     for handler in _handlers.get(name, []):
         handler(name=name, **payload)
+
+
+_profile_sections: list[tuple[int, Callable]] = []
+
+
+def profile_section(order: int = 50):
+    """Register func(person, viewer) -> Markup | None: a section of an employee's competence profile."""
+
+    def register(func):
+        if func not in [f for _, f in _profile_sections]:
+            _profile_sections.append((order, func))
+            _profile_sections.sort(key=lambda pair: pair[0])
+        return func
+
+    return register
+
+
+def profile_sections(person, viewer) -> list:
+    return [html for _, func in _profile_sections if (html := func(person, viewer))]
 
 
 _demo_loaders: list[tuple[int, Callable]] = []
