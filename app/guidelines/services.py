@@ -1,0 +1,330 @@
+"""Rules across guideline records: which guidelines apply to a home, drafts, approval, reviews, acknowledgements.
+
+Functions here flush and write the audit log; they never commit (the route or command does).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import has_request_context, url_for
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.audit.services import record
+from app.extensions import db
+from app.guidelines.models import (
+    DRAFT,
+    PUBLISHED,
+    SUPERSEDED,
+    Acknowledgement,
+    Guideline,
+    GuidelineReview,
+    GuidelineVersion,
+)
+from app.hooks import emit
+from app.people.models import Home, Membership, User
+
+
+class GuidelineError(Exception):
+    """A guideline action the rules refuse; the message is Danish and shown to the person."""
+
+
+class StaleDraftError(GuidelineError):
+    """Someone else saved the draft since this person opened it."""
+
+
+def applies_to_home(home):
+    """SQL condition: the home's own guidelines and its region's common ones."""
+    return or_(Guideline.home_id == home.id,
+               and_(Guideline.home_id.is_(None), Guideline.region_id == home.region_id))
+
+
+def guidelines_for_home(home) -> list[Guideline]:
+    """Every guideline of the home (local and regional) with its published version and draft loaded."""
+    return list(db.session.scalars(
+        select(Guideline).where(applies_to_home(home))
+        .options(selectinload(Guideline.published), selectinload(Guideline.draft))
+        .order_by(Guideline.slug, Guideline.id)
+    ))
+
+
+def guideline_by_slug(home, slug: str) -> Guideline | None:
+    """The guideline with this slug that applies to the home; a local one wins over a regional namesake."""
+    found = db.session.scalars(
+        select(Guideline).where(applies_to_home(home), Guideline.slug == slug)
+        .options(selectinload(Guideline.published), selectinload(Guideline.draft))
+    ).all()
+    found.sort(key=lambda g: g.home_id is None)
+    return found[0] if found else None
+
+
+def guideline_path(slug: str) -> str:
+    """The guideline page's URL; outside a request (CLI, reminders) the plain path."""
+    if has_request_context():
+        return url_for("guidelines.show", slug=slug)
+    return f"/guidelines/{slug}"
+
+
+def published_cycle_entries(home) -> list[dict]:
+    """Every cycle entry of every published guideline that applies to the home (local and regional).
+
+    Each dict: slug, title, key, what, responsible, when, per_department, fulfilled_by.
+    """
+    entries = []
+    for guideline in guidelines_for_home(home):
+        version = guideline.published
+        if version is None:
+            continue
+        for entry in version.cycle or []:
+            entries.append({
+                "slug": guideline.slug,
+                "title": version.title,
+                "key": entry["key"],
+                "what": entry["what"],
+                "responsible": entry["responsible"],
+                "when": dict(entry["when"]),
+                "per_department": bool(entry.get("per_department", False)),
+                "fulfilled_by": entry.get("fulfilled_by"),
+            })
+    return entries
+
+
+# Role codes (guidelines/README.md) and the people who hold them.
+
+
+def holds(user, code: str) -> bool:
+    """Whether a person holds a role code: employee = permanent staff, temp = on-call/agency, leader_group = leaders."""
+    match code:
+        case "employee":
+            return not user.is_temp
+        case "temp":
+            return user.is_temp
+        case "leader_group":
+            return user.has_role("head", "department_leader")
+    return user.has_role(code)
+
+
+def in_target_group(user, version: GuidelineVersion) -> bool:
+    return any(holds(user, code) for code in version.target_group)
+
+
+def staff_on(home_ids, on: date, department_id: int | None = None) -> list[User]:
+    """People employed on a day (hired, not left, not disabled), roles and departments loaded."""
+    query = select(User).where(
+        User.home_id.in_(list(home_ids)), User.hired_on <= on,
+        or_(User.left_on.is_(None), User.left_on > on), User.is_disabled.is_(False),
+    ).options(selectinload(User.role_rows), selectinload(User.departments))
+    if department_id is not None:
+        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
+    return list(db.session.scalars(query.order_by(User.name, User.id)))
+
+
+def _scope_home_ids(guideline: Guideline) -> list[int]:
+    if guideline.home_id is not None:
+        return [guideline.home_id]
+    return list(db.session.scalars(select(Home.id).where(Home.region_id == guideline.region_id)))
+
+
+def role_holders(guideline: Guideline, code: str) -> list[User]:
+    """Current people in the guideline's scope (its home, or the whole region) who hold a role code."""
+    return [u for u in staff_on(_scope_home_ids(guideline), clock.today()) if holds(u, code)]
+
+
+# Read-acknowledgement.
+
+
+def confirmed_user_ids(versions: list[GuidelineVersion], at: datetime | None = None) -> dict[int, set[int]]:
+    """For each given (published) version: the people whose acknowledgement counts for it, in one query.
+
+    An acknowledgement of any version of the same guideline numbered from `ack_from_number` on counts:
+    a minor change carries the confirmations over, a significant one starts again.
+    """
+    result: dict[int, set[int]] = {v.id: set() for v in versions}
+    if not versions:
+        return result
+    by_guideline = {v.guideline_id: v for v in versions}
+    query = (select(GuidelineVersion.guideline_id, GuidelineVersion.number, Acknowledgement.user_id)
+             .join(Acknowledgement, Acknowledgement.version_id == GuidelineVersion.id)
+             .where(GuidelineVersion.guideline_id.in_(list(by_guideline))))
+    if at is not None:
+        query = query.where(Acknowledgement.acknowledged_at <= at)
+    for guideline_id, number, user_id in db.session.execute(query):
+        version = by_guideline[guideline_id]
+        if version.ack_from_number <= number <= version.number:
+            result[version.id].add(user_id)
+    return result
+
+
+def has_confirmed(user, guideline: Guideline) -> bool:
+    version = guideline.published
+    return version is not None and user.id in confirmed_user_ids([version])[version.id]
+
+
+def acknowledge(guideline: Guideline, user, *, at: datetime | None = None) -> Acknowledgement | None:
+    """Record "Læst og forstået" for the published version; None when it already counts."""
+    version = guideline.published
+    if version is None:
+        raise GuidelineError("Retningslinjen har ingen gældende version at bekræfte.")
+    if not in_target_group(user, version):
+        raise GuidelineError("Du er ikke i retningslinjens målgruppe.")
+    if has_confirmed(user, guideline):
+        return None
+    ack = Acknowledgement(version=version, user_id=user.id, acknowledged_at=at or clock.now())
+    db.session.add(ack)
+    db.session.flush()
+    record("guidelines.acknowledged", version, summary=f"Læst og forstået: {version.title} (version {version.number})",
+           home_id=user.home_id, actor=user, slug=guideline.slug, version=version.number)
+    return ack
+
+
+def coverage(guideline: Guideline, home, on: date | None = None, department_id: int | None = None):
+    """(target-group people, confirmed ids) for the home's people on a day."""
+    version = guideline.published
+    if version is None:
+        return [], set()
+    on = on or clock.today()
+    people = [p for p in staff_on([home.id], on, department_id) if in_target_group(p, version)]
+    return people, confirmed_user_ids([version])[version.id]
+
+
+# Drafts, approval and reviews.
+
+
+def _next_number(guideline: Guideline) -> int:
+    return (db.session.scalar(select(func.max(GuidelineVersion.number))
+                              .where(GuidelineVersion.guideline_id == guideline.id)) or 0) + 1
+
+
+def save_draft(guideline: Guideline, author, data: dict, *, draft_id: int | None, lock_version: int | None):
+    """Create or update the guideline's one draft from the edit form.
+
+    `draft_id`/`lock_version` are what the form was opened with; a draft created or saved by someone else
+    since then raises StaleDraftError instead of overwriting their text.
+    """
+    if not (data.get("title") or "").strip() or not (data.get("body") or "").strip():
+        raise GuidelineError("Titel og tekst skal udfyldes.")
+    published = guideline.published
+    draft = guideline.draft
+    if draft is not None and (draft_id != draft.id or lock_version != draft.lock_version):
+        raise StaleDraftError("En anden har gemt udkastet, mens du redigerede. Din tekst er bevaret nedenfor; "
+                              "sammenlign med det gemte udkast, og gem igen.")
+    if draft is None and draft_id is not None:
+        raise StaleDraftError("Udkastet er blevet godkendt eller ændret, mens du redigerede. Din tekst er bevaret "
+                              "nedenfor; gem igen for at lave et nyt udkast.")
+    if draft is None:
+        base = published
+        draft = GuidelineVersion(
+            guideline=guideline, number=_next_number(guideline), status=DRAFT,
+            document_type=base.document_type, target_group=list(base.target_group), approver_role=base.approver_role,
+            effective_from=base.effective_from, review=dict(base.review), related=list(base.related or []),
+            cycle=[dict(e) for e in base.cycle or []], author_id=author.id,
+        )
+        db.session.add(draft)
+    draft.title = data["title"].strip()
+    draft.body = data["body"].replace("\r\n", "\n")
+    draft.standard = data.get("standard", "").strip() or published.standard
+    draft.scope = data.get("scope", "").strip() or published.scope
+    draft.revision_responsible = data.get("revision_responsible") or published.revision_responsible
+    draft.change_note = (data.get("change_note") or "").strip()
+    draft.is_significant = bool(data.get("is_significant"))
+    draft.author_id = author.id
+    db.session.flush()
+    record("guidelines.draft_saved", draft, summary=f"Udkast gemt: {draft.title}", home_id=author.home_id,
+           actor=author, slug=guideline.slug, version=draft.number)
+    return draft
+
+
+def approval_refusal(guideline: Guideline, user) -> str | None:
+    """Why this person may not approve the draft, or None.
+
+    Rule: only a holder of the approver role approves. Approving one's own draft is refused unless the
+    author is the only current holder of that role in the guideline's scope (then nobody else could).
+    """
+    draft = guideline.draft
+    if draft is None:
+        return "Der er intet udkast at godkende."
+    if not holds(user, draft.approver_role):
+        return "Kun godkenderen af retningslinjen kan godkende udkastet."
+    if draft.author_id == user.id:
+        others = [u for u in role_holders(guideline, draft.approver_role) if u.id != user.id]
+        if others:
+            return "Du kan ikke godkende dit eget udkast. En anden godkender skal godkende det."
+    return None
+
+
+def _reviewed(guideline: Guideline, on: date, actor) -> None:
+    guideline.last_reviewed_on = on
+    home_ids = _scope_home_ids(guideline)
+    for home_id in home_ids:
+        emit("guidelines.reviewed", home_id=home_id, on=on, slug=guideline.slug, year=on.year, actor=actor)
+
+
+def publish(guideline: Guideline, version: GuidelineVersion, *, at: datetime) -> None:
+    """Make `version` the published one; the previous one is superseded (kept in the history)."""
+    previous = guideline.published
+    if previous is not None and previous is not version:
+        previous.status = SUPERSEDED
+        db.session.flush()
+    version.status = PUBLISHED
+    version.published_at = at
+    if version.is_significant or previous is None:
+        version.ack_from_number = version.number
+    else:
+        version.ack_from_number = previous.ack_from_number
+    db.session.flush()
+    db.session.expire(guideline, ["published", "draft"])
+
+
+def approve(guideline: Guideline, user) -> GuidelineVersion:
+    """The approver approves the draft: it is published, stamped, and the next review date is set."""
+    reason = approval_refusal(guideline, user)
+    if reason:
+        raise GuidelineError(reason)
+    draft = guideline.draft
+    now, today = clock.now(), clock.today()
+    draft.approved_by_id = user.id
+    draft.approved_at = now
+    draft.effective_from = today
+    publish(guideline, draft, at=now)
+    record("guidelines.approved", draft, summary=f"Godkendt: {draft.title} (version {draft.number})",
+           home_id=user.home_id, actor=user, slug=guideline.slug, version=draft.number)
+    record("guidelines.published", draft, summary=f"Offentliggjort: {draft.title} (version {draft.number})",
+           home_id=user.home_id, actor=user, slug=guideline.slug, version=draft.number,
+           significant=draft.is_significant)
+    _reviewed(guideline, today, user)
+    return draft
+
+
+def review_without_changes(guideline: Guideline, user, note: str) -> GuidelineReview:
+    """"Revideret uden ændringer": the approver confirms the text still holds; the review date moves."""
+    version = guideline.published
+    if version is None:
+        raise GuidelineError("Retningslinjen har ingen gældende version.")
+    if not holds(user, version.approver_role):
+        raise GuidelineError("Kun godkenderen af retningslinjen kan registrere en revision.")
+    today = clock.today()
+    review = GuidelineReview(guideline=guideline, version_id=version.id, reviewed_by_id=user.id, reviewed_on=today,
+                             note=note.strip())
+    db.session.add(review)
+    db.session.flush()
+    record("guidelines.reviewed", review, summary=f"Revideret uden ændringer: {version.title}", home_id=user.home_id,
+           actor=user, slug=guideline.slug, version=version.number)
+    _reviewed(guideline, today, user)
+    return review
+
+
+def history(guideline: Guideline) -> list[GuidelineVersion]:
+    return list(db.session.scalars(
+        select(GuidelineVersion).where(GuidelineVersion.guideline_id == guideline.id)
+        .options(selectinload(GuidelineVersion.author), selectinload(GuidelineVersion.approved_by_user))
+        .order_by(GuidelineVersion.number.desc())
+    ))
+
+
+def version_as_of(versions: list[GuidelineVersion], on: date) -> GuidelineVersion | None:
+    """The version that was published on a day (drafts never count)."""
+    published = [v for v in versions if v.status in (PUBLISHED, SUPERSEDED) and v.published_at is not None
+                 and clock.to_local(v.published_at).date() <= on]
+    return max(published, key=lambda v: v.number) if published else None
