@@ -2,6 +2,7 @@
 
 import random
 import time
+from pathlib import Path
 
 import click
 from sqlalchemy import func, select
@@ -36,3 +37,32 @@ def demo(scale: str, seed: int) -> None:
     click.echo(f"Demo logins (password {DEMO_PASSWORD}):")
     for email, role in DEMO_LOGINS:
         click.echo(f"  {email:<26} {role}")
+
+
+@bp.cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def backup(path: Path | None) -> None:
+    """Write every record to a backup file (default: instance/backups/kompetenceportalen-<time>.json.gz)."""
+    from flask import current_app
+
+    from app.cli.backup import write_backup
+
+    if path is None:
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+        path = Path(current_app.instance_path) / "backups" / f"kompetenceportalen-{stamp}.json.gz"
+    counts = write_backup(path)
+    click.echo(f"Wrote {sum(counts.values())} records from {len(counts)} tables to {path}")
+
+
+@bp.cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Empty a database that already has data before restoring.")
+def restore(path: Path, replace: bool) -> None:
+    """Restore a backup file into this database (run `flask db upgrade` on a new database first)."""
+    from app.cli.backup import BackupError, restore_backup
+
+    try:
+        counts = restore_backup(path, replace=replace)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {sum(counts.values())} records into {len(counts)} tables from {path}")
