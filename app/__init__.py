@@ -30,6 +30,13 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    if app.config.get("FAKE_TODAY"):
+        from datetime import date
+
+        from app import clock
+
+        clock.set_now(date.fromisoformat(app.config["FAKE_TODAY"]))
+
     _init_extensions(app)
     _register_blueprints(app)
 

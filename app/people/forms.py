@@ -33,7 +33,8 @@ class EmployeeForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=160)])
     email = EmailField(_l("E-mail (login)"), validators=[DataRequired(REQUIRED), Length(max=254),
                                                         Email(_l("Skriv en gyldig e-mailadresse."))])
-    employment_type = SelectField(_l("Ansættelsesform"), choices=choices((k.value, v) for k, v in EMPLOYMENT_LABELS.items()))
+    employment_type = SelectField(_l("Ansættelsesform"),
+                                  choices=choices((k.value, v) for k, v in EMPLOYMENT_LABELS.items()))
     profession = SelectField(_l("Faggruppe"), choices=choices((k.value, v) for k, v in PROFESSION_LABELS.items()))
     is_skilled = BooleanField(_l("Faglært"))
     hired_on = DateField(_l("Ansat fra"), validators=[DataRequired(BAD_DATE)])
