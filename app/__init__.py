@@ -31,11 +31,15 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
 
     if app.config.get("FAKE_TODAY"):
-        from datetime import date
+        from datetime import date, datetime
 
         from app import clock
 
-        clock.set_now(date.fromisoformat(app.config["FAKE_TODAY"]))
+        fake = app.config["FAKE_TODAY"]
+        if "T" in fake:
+            clock.run_from(datetime.fromisoformat(fake))
+        else:
+            clock.set_now(date.fromisoformat(fake))
 
     _init_extensions(app)
     _register_blueprints(app)

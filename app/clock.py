@@ -1,7 +1,8 @@
 """The one place that knows what "today" and "now" are, in Europe/Copenhagen.
 
 Nothing else calls date.today() or datetime.now(). Tests freeze the clock with
-`frozen(...)`; demos can set KP_FAKE_TODAY=YYYY-MM-DD.
+`frozen(...)`; demos can set KP_FAKE_TODAY=YYYY-MM-DD (frozen at noon that day) or
+KP_FAKE_TODAY=YYYY-MM-DDTHH:MM (a clock that runs on from that moment, Copenhagen time).
 """
 
 from __future__ import annotations
@@ -15,13 +16,22 @@ from zoneinfo import ZoneInfo
 TZ = ZoneInfo("Europe/Copenhagen")
 
 _frozen_utc: datetime | None = None
+_offset: timedelta = timedelta(0)
 
 
 def now() -> datetime:
     """The current moment as an aware UTC datetime."""
     if _frozen_utc is not None:
         return _frozen_utc
-    return datetime.now(UTC)
+    return datetime.now(UTC) + _offset
+
+
+def run_from(moment: datetime) -> None:
+    """Let the clock run on from a moment (demos and load tests): time passes, starting there."""
+    global _offset
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=TZ)
+    _offset = moment.astimezone(UTC) - datetime.now(UTC)
 
 
 def local_now() -> datetime:
@@ -45,6 +55,12 @@ def set_now(moment: datetime | date | None) -> None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=TZ)
     _frozen_utc = moment.astimezone(UTC)
+
+
+def reset() -> None:
+    """Back to the real clock."""
+    global _frozen_utc, _offset
+    _frozen_utc, _offset = None, timedelta(0)
 
 
 @contextmanager

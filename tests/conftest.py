@@ -87,7 +87,7 @@ def app(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _clean_database(app):
     yield
-    clock.set_now(None)
+    clock.reset()
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

@@ -144,3 +144,22 @@ class TestClock:
     ])
     def test_add_months(self, start, months, expected):
         assert clock.add_months(start, months) == expected
+
+
+def test_fake_today_for_demos(app, monkeypatch):
+    monkeypatch.setenv("KP_FAKE_TODAY", "2026-10-01")
+    try:
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+        assert clock.today() == date(2026, 10, 1)
+    finally:
+        clock.reset()
+
+
+def test_running_fake_clock_starts_at_the_given_moment(app, monkeypatch):
+    monkeypatch.setenv("KP_FAKE_TODAY", "2026-10-01T23:59:30")
+    try:
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+        moment = clock.local_now()
+        assert moment.date() == date(2026, 10, 1) and (moment.hour, moment.minute) == (23, 59)
+    finally:
+        clock.reset()
