@@ -135,7 +135,8 @@ def role_holders(guideline: Guideline, code: str) -> list[User]:
 # Read-acknowledgement.
 
 
-def confirmed_user_ids(versions: list[GuidelineVersion], at: datetime | None = None) -> dict[int, set[int]]:
+def confirmed_user_ids(versions: list[GuidelineVersion], at: datetime | None = None,
+                       user_id: int | None = None) -> dict[int, set[int]]:
     """For each given (published) version: the people whose acknowledgement counts for it, in one query.
 
     An acknowledgement of any version of the same guideline numbered from `ack_from_number` on counts:
@@ -150,6 +151,8 @@ def confirmed_user_ids(versions: list[GuidelineVersion], at: datetime | None = N
              .where(GuidelineVersion.guideline_id.in_(list(by_guideline))))
     if at is not None:
         query = query.where(Acknowledgement.acknowledged_at <= at)
+    if user_id is not None:
+        query = query.where(Acknowledgement.user_id == user_id)
     for guideline_id, number, user_id in db.session.execute(query):
         version = by_guideline[guideline_id]
         if version.ack_from_number <= number <= version.number:
@@ -159,7 +162,7 @@ def confirmed_user_ids(versions: list[GuidelineVersion], at: datetime | None = N
 
 def has_confirmed(user, guideline: Guideline) -> bool:
     version = guideline.published
-    return version is not None and user.id in confirmed_user_ids([version])[version.id]
+    return version is not None and user.id in confirmed_user_ids([version], user_id=user.id)[version.id]
 
 
 def acknowledge(guideline: Guideline, user, *, at: datetime | None = None) -> Acknowledgement | None:
