@@ -7,14 +7,19 @@ Every deadline is a calendar day in Europe/Copenhagen and closes at the end of t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from app.clock import last_day_of_month
+from app.clock import is_after_deadline, last_day_of_month
 
 MEETING_KINDS = ("mini_med_first", "mini_med_last")
 TWICE_A_YEAR_KINDS = ("temp_meeting",)
 _LEAP_YEAR = 2028
 _COMMON_YEAR = 2027
+_MONTH_NAMES = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+                "november", "december")
+#: Reminders: this many days before a duty, and weekly (every REMIND_OVERDUE_EVERY days) while it is overdue.
+REMIND_BEFORE_DAYS = {14: "14d", 1: "1d"}
+REMIND_OVERDUE_EVERY = 7
 
 
 class WhenError(ValueError):
@@ -22,6 +27,9 @@ class WhenError(ValueError):
 
 
 def _month(value, field: str = "month") -> int:
+    if isinstance(value, str):
+        raise WhenError(f"ukendt måned {value!r} i '{field}': skriv måneden som et tal fra 1 til 12 "
+                        f"(fx 10 for oktober)")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
         raise WhenError(f"'{field}' skal være et månedstal fra 1 til 12, ikke {value!r}")
     return value
@@ -42,7 +50,8 @@ def validate_when(when) -> None:
             try:
                 date(year, month, day)
             except ValueError as error:
-                raise WhenError(f"{day}/{month} er ikke en dato i alle år") from error
+                raise WhenError(f"{day}. {_MONTH_NAMES[month - 1]} er ikke en dato i alle år "
+                                f"(day={day}, month={month})") from error
     elif keys == {"month"}:
         _month(when["month"])
     elif keys == {"months"}:
@@ -77,3 +86,35 @@ def due_dates(when: dict, year: int, *, temp_meeting_months: Sequence[int] = (3,
     if not in_year:
         return []
     return [in_year[0] if when["meeting"] == "mini_med_first" else in_year[-1]]
+
+
+def describe_when(when: dict) -> str:
+    """The `when` in Danish words, e.g. "senest 1. oktober", "i oktober", "årets første Mini-MED-møde"."""
+    if "day" in when:
+        return f"senest {when['day']}. {_MONTH_NAMES[when['month'] - 1]}"
+    if "month" in when:
+        return f"i {_MONTH_NAMES[when['month'] - 1]}"
+    if "months" in when:
+        return "i " + "/".join(_MONTH_NAMES[m - 1] for m in when["months"])
+    if "twice_a_year" in when:
+        return "to gange om året (vikarmøder)"
+    return "ved årets første Mini-MED-møde" if when.get("meeting") == "mini_med_first" else \
+        "ved årets sidste Mini-MED-møde"
+
+
+def is_overdue(due_on: date, moment: datetime) -> bool:
+    """A duty is overdue once the end of its due day (Europe/Copenhagen) has passed."""
+    return is_after_deadline(moment, due_on)
+
+
+def reminder_kind(due_on: date, today: date) -> str | None:
+    """Which reminder a duty due on `due_on` calls for today: "14d", "1d", "overdue" or None.
+
+    Overdue reminders go out on the first day after the deadline and every 7th day after that.
+    """
+    days = (due_on - today).days
+    if days in REMIND_BEFORE_DAYS:
+        return REMIND_BEFORE_DAYS[days]
+    if days < 0 and (-days - 1) % REMIND_OVERDUE_EVERY == 0:
+        return "overdue"
+    return None

@@ -1,0 +1,27 @@
+"""`flask reminders send`: the daily e-mail reminders (run it once a day from cron)."""
+
+import click
+from flask import current_app
+
+from app.cycle import bp
+from app.cycle.reminders import outbox_dir, send_reminders
+
+
+@bp.cli.command("send")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Send as if today were this day (YYYY-MM-DD); default: today in Europe/Copenhagen.")
+def send(on) -> None:
+    """Send today's reminders: 14 days and 1 day before each duty, weekly while it is overdue.
+
+    Safe to run more than once a day or on several servers: a reminder is never sent twice.
+    Without SMTP_HOST the messages are written as .eml files to the outbox folder.
+    """
+    day = on.date() if on else None
+    base_url = current_app.config.get("BASE_URL") or "http://localhost"
+    with current_app.test_request_context("/", base_url=base_url):
+        result = send_reminders(day)
+    where = current_app.config.get("MAIL_SERVER") or str(outbox_dir())
+    click.echo(f"Reminders sent: {result.sent} (in {len(result.messages)} e-mails) via {where}; "
+               f"already sent: {result.skipped}; failed: {result.failed}.")
+    if result.failed:
+        raise SystemExit(1)

@@ -1,0 +1,21 @@
+"""Demo data for the annual cycle: this year's and next year's Mini-MED meetings for every home."""
+
+from datetime import date
+
+from app import clock
+from app.cycle.models import MiniMedMeeting
+from app.extensions import db
+from app.hooks import demo_loader
+
+#: (month, day, title) of a year's four Mini-MED meetings.
+MEETINGS = [(2, 12, "Årets første Mini-MED-møde"), (5, 20, "Mini-MED-møde"), (9, 9, "Mini-MED-møde"),
+            (11, 25, "Årets sidste Mini-MED-møde")]
+
+
+@demo_loader(order=30)
+def load(home, rng, scale):
+    this_year = clock.today().year
+    db.session.add_all(MiniMedMeeting(home_id=home.id, held_on=date(year, month, day), title=title,
+                                      minutes="Referat: fordelingen af kompetencemidler blev godkendt."
+                                      if year < this_year or date(year, month, day) < clock.today() else "")
+                       for year in (this_year, this_year + 1) for month, day, title in MEETINGS)

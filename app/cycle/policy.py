@@ -1,0 +1,44 @@
+"""Who may see the annual cycle, mark its tasks done, and keep the Mini-MED meetings."""
+
+from app.people.constants import Role
+from app.permissions import is_head, leads_department, rule
+
+
+@rule("cycle.view")
+def view_cycle(user, obj=None) -> bool:
+    """Everyone sees their home's årshjul."""
+    return True
+
+
+@rule("cycle.complete")
+def complete_task(user, task) -> bool:
+    """The people the task is for, the tilbudsleder, and the leader of the task's department."""
+    if task is None or task.home_id != user.home_id:
+        return False
+    return task.applies_to(user) or is_head(user) or leads_department(user, task.department_id)
+
+
+@rule("cycle.undo")
+def undo_completion(user, pair) -> bool:
+    """The person who marked it done, the tilbudsleder, or the leader of the task's department."""
+    if pair is None:
+        return False
+    task, completion = pair
+    if task.home_id != user.home_id or completion.home_id != user.home_id:
+        return False
+    if completion.done_by_id == user.id:
+        return True
+    return is_head(user) or leads_department(user, task.department_id)
+
+
+@rule("cycle.meetings.view")
+def view_meetings(user, obj=None) -> bool:
+    return user.has_role(Role.HEAD, Role.MINI_MED)
+
+
+@rule("cycle.meetings.manage")
+def manage_meetings(user, meeting=None) -> bool:
+    """The tilbudsleder schedules the year's Mini-MED meetings and records minutes and attendees."""
+    if meeting is not None and meeting.home_id != user.home_id:
+        return False
+    return is_head(user)

@@ -1,0 +1,273 @@
+from collections import OrderedDict
+from datetime import date
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock
+from app.audit.services import record
+from app.cycle import bp
+from app.cycle.calendar import active_token, calendar, new_token, revoke_tokens, user_for_token
+from app.cycle.forms import MeetingForm
+from app.cycle.models import MiniMedMeeting
+from app.cycle.rules import describe_when
+from app.cycle.services import (
+    SOURCE,
+    CycleError,
+    completion_for,
+    completions_between,
+    cycle_entries,
+    find_guideline_task,
+    mark_done,
+    meetings_of_year,
+    personal_done_uids,
+    save_meeting,
+    undo_done,
+)
+from app.database import danish
+from app.extensions import db
+from app.hooks import tasks_for_home, tasks_for_user
+from app.people.constants import AUDIENCE_LABELS, Role
+from app.people.models import Department, User, UserRole, current_staff_query
+from app.permissions import authorize, can, requires
+
+STATUS_LABELS = {"done": "Udført", "todo": "Planlagt", "soon": "Snart", "overdue": "Overskredet"}
+
+
+def _year_arg() -> int:
+    this_year = clock.today().year
+    year = request.args.get("aar", this_year, type=int)
+    if year is None or not this_year - 3 <= year <= this_year + 1:
+        abort(404)
+    return year
+
+
+def _departments(home_id: int) -> list[Department]:
+    return list(db.session.scalars(select(Department).where(Department.home_id == home_id)
+                                   .order_by(danish(Department.name))))
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@bp.get("/")
+@login_required
+@requires("cycle.view")
+def year():
+    """The årshjul: every task of the home in one year, month by month, with filters."""
+    home = current_user.home
+    today = clock.today()
+    selected_year = _year_arg()
+    role = request.args.get("rolle", "")
+    role = role if role in AUDIENCE_LABELS else ""
+    department_id = request.args.get("afdeling", type=int)
+    only_guidelines = request.args.get("kilde") == "retningslinjer"
+    only_mine = request.args.get("mine") == "1"
+    start, end = date(selected_year, 1, 1), date(selected_year, 12, 31)
+
+    tasks = tasks_for_home(home, start, end)
+    if only_guidelines:
+        tasks = [t for t in tasks if t.source == SOURCE]
+    if role:
+        tasks = [t for t in tasks if t.responsible == role]
+    if department_id:
+        tasks = [t for t in tasks if t.department_id in (None, department_id)]
+    if only_mine:
+        tasks = [t for t in tasks if t.applies_to(current_user)]
+    completions = completions_between(home.id, start, end)
+    departments = _departments(home.id)
+    months = OrderedDict((m, []) for m in range(1, 13))
+    for task in tasks:
+        months[task.due_on.month].append(task)
+
+    meetings = meetings_of_year(home.id, selected_year)
+    waiting = []
+    if not meetings:
+        waiting = [e for e in cycle_entries(home) if "meeting" in e["when"]]
+    counts = dict.fromkeys(STATUS_LABELS, 0)
+    for task in tasks:
+        counts[task.status(today)] += 1
+    return render_template(
+        "cycle/year.html", months=months, year=selected_year, today=today, role=role,
+        department_id=department_id, only_guidelines=only_guidelines, only_mine=only_mine,
+        departments=departments, department_names={d.id: d.name for d in departments},
+        completions=completions, meetings=meetings, waiting=waiting, describe_when=describe_when,
+        counts=counts, STATUS_LABELS=STATUS_LABELS, AUDIENCE_LABELS=AUDIENCE_LABELS, SOURCE=SOURCE,
+        years=[today.year, today.year + 1] if selected_year >= today.year else [selected_year, today.year,
+                                                                                 today.year + 1],
+    )
+
+
+def _task_or_404(uid: str):
+    task = find_guideline_task(current_user.home, uid or "")
+    if task is None:
+        abort(404)
+    return task
+
+
+@bp.post("/opgaver/udfoert")
+@login_required
+def complete():
+    task = _task_or_404(request.form.get("uid", ""))
+    authorize("cycle.complete", task)
+    back = _safe_next(url_for("cycle.year", aar=task.due_on.year))
+    try:
+        mark_done(task, current_user, request.form.get("note", ""))
+    except CycleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back), 303
+    db.session.commit()
+    flash(_("Opgaven er markeret som udført."), "success")
+    return redirect(back)
+
+
+@bp.post("/opgaver/fortryd")
+@login_required
+def undo():
+    task = _task_or_404(request.form.get("uid", ""))
+    completion = completion_for(task.home_id, task.uid)
+    if completion is None:
+        abort(404)
+    authorize("cycle.undo", (task, completion))
+    undo_done(task, completion, current_user)
+    db.session.commit()
+    flash(_("Markeringen er fortrudt. Opgaven står igen som ikke udført."), "success")
+    return redirect(_safe_next(url_for("cycle.year", aar=task.due_on.year)))
+
+
+# Mini-MED meetings.
+
+
+def _meeting_people(home_id: int):
+    query = current_staff_query(home_id).where(
+        User.id.in_(select(UserRole.user_id).where(UserRole.role.in_([Role.MINI_MED, Role.HEAD])))
+    )
+    return list(db.session.scalars(query.order_by(danish(User.name))))
+
+
+@bp.get("/moeder")
+@login_required
+@requires("cycle.meetings.view")
+def meetings():
+    selected_year = _year_arg()
+    return render_template("cycle/meetings.html", meetings=meetings_of_year(current_user.home_id, selected_year),
+                           year=selected_year, today=clock.today())
+
+
+@bp.route("/moeder/ny", methods=["GET", "POST"])
+@bp.route("/moeder/<int:meeting_id>", methods=["GET", "POST"])
+@login_required
+def meeting_form(meeting_id: int | None = None):
+    meeting = None
+    if meeting_id is not None:
+        meeting = db.session.get(MiniMedMeeting, meeting_id)
+        if meeting is None or meeting.home_id != current_user.home_id:
+            abort(404)
+        if request.method == "GET" and not can(current_user, "cycle.meetings.manage", meeting):
+            authorize("cycle.meetings.view", meeting)
+            return render_template("cycle/meeting_show.html", meeting=meeting)
+    authorize("cycle.meetings.manage", meeting)
+    people = _meeting_people(current_user.home_id)
+    if meeting is not None:
+        people = sorted({p.id: p for p in [*people, *meeting.attendees]}.values(), key=lambda p: p.name)
+    form = MeetingForm(obj=meeting, people=people)
+    if request.method == "GET" and meeting is not None:
+        form.attendees.data = [p.id for p in meeting.attendees]
+        form.version.data = str(meeting.version)
+    status = 200
+    if form.validate_on_submit():
+        if meeting is not None and form.version.data != str(meeting.version):
+            form.form_errors.append(_("Mødet er blevet ændret af en anden, mens du redigerede. Dine ændringer "
+                                      "er ikke gemt; indlæs siden, og prøv igen."))
+            return render_template("cycle/meeting_form.html", form=form, meeting=meeting), 409
+        by_id = {p.id: p for p in people}
+        try:
+            saved = save_meeting(current_user.home, meeting, form.data,
+                                 [by_id[i] for i in form.attendees.data or [] if i in by_id], current_user)
+            db.session.commit()
+        except CycleError as error:
+            db.session.rollback()
+            form.held_on.errors = [*form.held_on.errors, str(error)]
+            status = 400
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(_("Mødet er blevet ændret af en anden imens. Indlæs siden, og prøv igen."))
+            return render_template("cycle/meeting_form.html", form=form, meeting=meeting), 409
+        else:
+            flash(_("Mini-MED-mødet den %(day)s er gemt.", day=saved.held_on.strftime("%d.%m.%Y")), "success")
+            return redirect(url_for("cycle.meetings", aar=saved.held_on.year))
+    elif form.errors:
+        status = 400
+    return render_template("cycle/meeting_form.html", form=form, meeting=meeting), status
+
+
+# Calendar: the subscription page, the one-off download and the token-authenticated feed.
+
+
+@bp.get("/kalender")
+@login_required
+@requires("cycle.view")
+def calendar_page():
+    return render_template("cycle/calendar.html", token=active_token(current_user), feed_url=None,
+                           year=clock.today().year)
+
+
+@bp.post("/kalender/link")
+@login_required
+@requires("cycle.view")
+def calendar_renew():
+    token = new_token(current_user)
+    db.session.commit()
+    feed_url = url_for("cycle.feed", token=token, _external=True)
+    flash(_("Dit kalenderlink er klar. Kopiér det nu: af sikkerhedshensyn kan det ikke vises igen."), "success")
+    return render_template("cycle/calendar.html", token=active_token(current_user), feed_url=feed_url,
+                           year=clock.today().year)
+
+
+@bp.post("/kalender/slet")
+@login_required
+@requires("cycle.view")
+def calendar_revoke():
+    if revoke_tokens(current_user):
+        record("cycle.calendar_token_revoked", None, summary="Kalenderlink slået fra", actor=current_user)
+    db.session.commit()
+    flash(_("Kalenderlinket virker ikke længere."), "success")
+    return redirect(url_for("cycle.calendar_page"))
+
+
+def _ics(user, start: date, end: date, name: str) -> str:
+    tasks = tasks_for_user(user, start, end)
+    departments = {d.id: d.name for d in _departments(user.home_id)}
+    return calendar(tasks, name=name, base_url=request.url_root, done_uids=personal_done_uids(user, start, end),
+                    department_names=departments)
+
+
+@bp.get("/kalender/aarshjul.ics")
+@login_required
+@requires("cycle.view")
+def download():
+    selected_year = _year_arg()
+    text = _ics(current_user, date(selected_year, 1, 1), date(selected_year, 12, 31),
+                f"Årshjul {selected_year} – {current_user.name}")
+    return Response(text, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="aarshjul-{selected_year}.ics"'})
+
+
+@bp.get("/feed/<token>.ics")
+def feed(token: str):
+    """The personal feed (this year and next) for calendar programs; the secret token is the login."""
+    user = user_for_token(token)
+    if user is None:
+        abort(404)
+    this_year = clock.today().year
+    text = _ics(user, date(this_year, 1, 1), date(this_year + 1, 12, 31), f"Kompetenceportalen – {user.name}")
+    db.session.commit()
+    response = Response(text, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,272 @@
+"""Rules across the annual cycle's records: guideline duties as tasks, completions, Mini-MED meetings.
+
+Functions here flush and write the audit log; they never commit (the route or command does).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.audit.services import record
+from app.cycle.models import MiniMedMeeting, TaskCompletion
+from app.cycle.rules import WhenError, due_dates
+from app.extensions import db
+from app.guidelines.services import guideline_path, published_cycle_entries
+from app.hooks import Task
+from app.people.models import Department, Home
+
+SOURCE = "cycle.guidelines"
+#: The event that is one person's share of a duty (each employee's own course wish), not the whole duty.
+PER_PERSON_EVENTS = frozenset({"competence.wish_submitted"})
+#: Every event a guideline's cycle entry may name in `fulfilled_by` (guidelines/README.md).
+FULFILLING_EVENTS = (
+    "competence.wish_submitted",
+    "competence.overview_forwarded",
+    "competence.distribution_approved",
+    "competence.plan_written",
+    "guidelines.reviewed",
+    "appraisals.mus_concept_evaluated",
+    "appraisals.mus_concept_briefed",
+    "onboarding.temp_meeting_held",
+)
+
+
+class CycleError(Exception):
+    """An action the annual cycle's rules refuse; the message is Danish and shown to the person."""
+
+
+def cycle_entries(home: Home) -> list[dict]:
+    """Every cycle entry of the guidelines published for the home (the guidelines feature's contract)."""
+    return published_cycle_entries(home)
+
+
+def task_uid(home_id: int, slug: str, key: str, department_id: int | None, due_on: date) -> str:
+    """The task's stable identity (also its iCalendar UID): the same across runs and re-imports."""
+    return f"cycle-{home_id}-{slug}-{key}-{department_id or 0}-{due_on.isoformat()}"
+
+
+def personal_uid(uid: str, user_id: int) -> str:
+    """The completion uid of one person's share of a collective duty."""
+    return f"{uid}~u{user_id}"
+
+
+def meeting_dates(home_id: int, start_year: int, end_year: int) -> list[date]:
+    return list(db.session.scalars(
+        select(MiniMedMeeting.held_on).where(
+            MiniMedMeeting.home_id == home_id,
+            MiniMedMeeting.held_on >= date(start_year, 1, 1), MiniMedMeeting.held_on <= date(end_year, 12, 31),
+        ).order_by(MiniMedMeeting.held_on)
+    ))
+
+
+def completions_between(home_id: int, start: date, end: date) -> dict[str, TaskCompletion]:
+    """The home's completions of tasks due in [start, end], by uid, in one query."""
+    rows = db.session.scalars(
+        select(TaskCompletion).where(TaskCompletion.home_id == home_id, TaskCompletion.due_on >= start,
+                                     TaskCompletion.due_on <= end)
+        .options(selectinload(TaskCompletion.done_by))
+    )
+    return {row.uid: row for row in rows}
+
+
+def done_note(completion: TaskCompletion) -> str:
+    day = clock.to_local(completion.done_at).strftime("%d.%m.%Y")
+    if completion.done_by is not None:
+        return f"Markeret udført af {completion.done_by.name} {day}"
+    return f"Udført automatisk {day}"
+
+
+def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | None = None,
+                    completions: dict[str, TaskCompletion] | None = None) -> list[Task]:
+    """Every published cycle entry as tasks due in [start, end]; per-department ones once per active department."""
+    entries = cycle_entries(home) if entries is None else entries
+    if not entries:
+        return []
+    departments = list(db.session.scalars(
+        select(Department.id).where(Department.home_id == home.id, Department.is_active.is_(True))
+        .order_by(Department.id)
+    ))
+    months = home.setting("temp_meeting_months")
+    meetings = meeting_dates(home.id, start.year, end.year)
+    if completions is None:
+        completions = completions_between(home.id, start, end)
+    tasks = []
+    for entry in entries:
+        for year in range(start.year, end.year + 1):
+            try:
+                days = due_dates(entry["when"], year, temp_meeting_months=months, meeting_dates=meetings)
+            except WhenError:
+                continue  # refused at import; an old stored entry must not break every page
+            for due_on in days:
+                if not start <= due_on <= end:
+                    continue
+                for department_id in (departments if entry.get("per_department") else [None]):
+                    uid = task_uid(home.id, entry["slug"], entry["key"], department_id, due_on)
+                    completion = completions.get(uid)
+                    tasks.append(Task(
+                        uid=uid, title=entry["what"], due_on=due_on, home_id=home.id, source=SOURCE,
+                        responsible=entry["responsible"], department_id=department_id,
+                        is_done=completion is not None,
+                        done_note=done_note(completion) if completion is not None else "",
+                        url=guideline_path(entry["slug"]), detail=entry["title"],
+                    ))
+    return tasks
+
+
+def find_guideline_task(home: Home, uid: str) -> Task | None:
+    """The guideline task with this uid (its due day is the uid's last ten characters), or None."""
+    try:
+        due_on = date.fromisoformat(uid[-10:])
+    except ValueError:
+        return None
+    return next((t for t in guideline_tasks(home, due_on, due_on) if t.uid == uid), None)
+
+
+def completion_for(home_id: int, uid: str) -> TaskCompletion | None:
+    return db.session.scalar(select(TaskCompletion).where(TaskCompletion.home_id == home_id,
+                                                          TaskCompletion.uid == uid))
+
+
+def mark_done(task: Task, user, note: str = "") -> TaskCompletion:
+    """A person marks a task done (who and when are recorded)."""
+    if task.is_done or completion_for(task.home_id, task.uid) is not None:
+        raise CycleError("Opgaven er allerede markeret som udført.")
+    completion = TaskCompletion(home_id=task.home_id, uid=task.uid, due_on=task.due_on, done_at=clock.now(),
+                                done_by_id=user.id, note=note.strip()[:2000])
+    db.session.add(completion)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        raise CycleError("Opgaven er allerede markeret som udført.") from error
+    record("cycle.task_done", completion, summary=f"Udført: {task.title}"[:300], home_id=task.home_id, actor=user,
+           uid=task.uid, due_on=task.due_on.isoformat(), note=completion.note or None)
+    return completion
+
+
+def undo_done(task: Task, completion: TaskCompletion, user) -> None:
+    """Take a completion back; the audit log keeps who did it, when, and who took it back."""
+    record("cycle.task_undone", completion, summary=f"Fortrudt: {task.title}"[:300], home_id=task.home_id,
+           actor=user, uid=task.uid, due_on=task.due_on.isoformat(), done_by_id=completion.done_by_id,
+           done_at=completion.done_at.isoformat(), via_event=completion.via_event or None)
+    db.session.delete(completion)
+    db.session.flush()
+
+
+def _add_completion(home_id: int, uid: str, due_on: date, name: str, note: str) -> bool:
+    """Insert an automatic completion unless one exists; a concurrent twin only loses its savepoint."""
+    if completion_for(home_id, uid) is not None:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(TaskCompletion(home_id=home_id, uid=uid, due_on=due_on, done_at=clock.now(),
+                                          done_by_id=None, via_event=name, note=note))
+            db.session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def _pick(candidates: list[Task], on: date) -> Task | None:
+    """The open task an event fulfils: the first due on or after the event's day, else the last one before it."""
+    open_tasks = sorted((t for t in candidates if not t.is_done), key=lambda t: t.due_on)
+    if not open_tasks:
+        return None
+    return next((t for t in open_tasks if t.due_on >= on), open_tasks[-1])
+
+
+def complete_by_event(name: str, home_id: int | None = None, on: date | None = None, year: int | None = None,
+                      department_id: int | None = None, user_id: int | None = None, slug: str | None = None,
+                      **_ignored) -> list[str]:
+    """Mark done the duties whose `fulfilled_by` names this event, in the event's home and year.
+
+    Per-department duties need the event's department. `guidelines.reviewed` fulfils only the reviewed
+    guideline's own duties. A per-person event (an employee's course wish) records that person's share
+    only. Returns the uids completed.
+    """
+    home = db.session.get(Home, home_id) if home_id else None
+    if home is None:
+        return []
+    on = on or clock.today()
+    year = year or on.year
+    entries = [e for e in cycle_entries(home) if e.get("fulfilled_by") == name
+               and (slug is None or e["slug"] == slug)]
+    if not entries:
+        return []
+    tasks = guideline_tasks(home, date(year, 1, 1), date(year, 12, 31), entries=entries)
+    groups: dict[tuple, list[Task]] = defaultdict(list)
+    for task in tasks:
+        groups[task.uid.rsplit("-", 3)[0]].append(task)
+    done = []
+    note = f"Udført automatisk ({name})"
+    for candidates in groups.values():
+        if candidates[0].department_id is not None:
+            candidates = [t for t in candidates if t.department_id == department_id]
+        if name in PER_PERSON_EVENTS:
+            if user_id is None or not candidates:
+                continue
+            task = min(candidates, key=lambda t: t.due_on)
+            uid = personal_uid(task.uid, user_id)
+        else:
+            task = _pick(candidates, on)
+            uid = task.uid if task else None
+        if task is not None and _add_completion(home.id, uid, task.due_on, name, note):
+            record("cycle.task_done_automatically", None, summary=f"Udført automatisk: {task.title}"[:300],
+                   home_id=home.id, uid=uid, event=name, due_on=task.due_on.isoformat())
+            done.append(uid)
+    return done
+
+
+def personal_done_uids(user, start: date, end: date) -> set[str]:
+    """The collective tasks this person has done their own share of (e.g. sent their course wish)."""
+    suffix = f"~u{user.id}"
+    uids = db.session.scalars(
+        select(TaskCompletion.uid).where(TaskCompletion.home_id == user.home_id, TaskCompletion.due_on >= start,
+                                         TaskCompletion.due_on <= end, TaskCompletion.uid.like(f"%{suffix}"))
+    )
+    return {uid[: -len(suffix)] for uid in uids}
+
+
+# Mini-MED meetings.
+
+
+def meetings_of_year(home_id: int, year: int) -> list[MiniMedMeeting]:
+    return list(db.session.scalars(
+        select(MiniMedMeeting).where(MiniMedMeeting.home_id == home_id,
+                                     MiniMedMeeting.held_on >= date(year, 1, 1),
+                                     MiniMedMeeting.held_on <= date(year, 12, 31))
+        .options(selectinload(MiniMedMeeting.attendees)).order_by(MiniMedMeeting.held_on)
+    ))
+
+
+def save_meeting(home: Home, meeting: MiniMedMeeting | None, data: dict, attendees: list, actor) -> MiniMedMeeting:
+    """Schedule a meeting or update its date, title, minutes and attendees; one meeting per day."""
+    clash = db.session.scalar(select(MiniMedMeeting.id).where(
+        MiniMedMeeting.home_id == home.id, MiniMedMeeting.held_on == data["held_on"]))
+    if clash is not None and (meeting is None or clash != meeting.id):
+        raise CycleError("Der er allerede et Mini-MED-møde den dag.")
+    creating = meeting is None
+    if creating:
+        meeting = MiniMedMeeting(home_id=home.id)
+        db.session.add(meeting)
+    before = None if creating else meeting.held_on
+    meeting.held_on = data["held_on"]
+    meeting.title = (data.get("title") or "").strip() or "Mini-MED-møde"
+    meeting.minutes = (data.get("minutes") or "").replace("\r\n", "\n").strip()
+    meeting.attendees = list(attendees)
+    db.session.flush()
+    if creating:
+        record("cycle.meeting_scheduled", meeting, summary=f"Mini-MED-møde planlagt {meeting.held_on.isoformat()}",
+               actor=actor, held_on=meeting.held_on.isoformat(), title=meeting.title)
+    else:
+        record("cycle.meeting_updated", meeting, summary=f"Mini-MED-møde {meeting.held_on.isoformat()} opdateret",
+               actor=actor, held_on=meeting.held_on.isoformat(),
+               moved_from=before.isoformat() if before != meeting.held_on else None,
+               attendees=len(meeting.attendees), has_minutes=bool(meeting.minutes))
+    return meeting
