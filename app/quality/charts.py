@@ -1,0 +1,67 @@
+"""The trend chart's geometry: a small server-rendered SVG, drawn by the template from these numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+WIDTH, HEIGHT = 260, 72
+LEFT, RIGHT, TOP, BOTTOM = 26, 6, 6, 16
+
+
+@dataclass(frozen=True)
+class Point:
+    month: date
+    share: float
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Trend:
+    width: int
+    height: int
+    points: list[Point]
+    segments: list[str]  # polyline "x,y x,y" strings, broken where a month has no figure
+    guides: list[tuple[float, float, str]]  # (y, percent, css class) for the 100 %, green and yellow lines
+    ticks: list[tuple[float, str]]  # (x, month label) for the first, middle and last month
+    left: int
+    right: int
+    bottom: float
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.points
+
+
+def _y(share: float) -> float:
+    return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - max(0.0, min(share, 100.0)) / 100), 1)
+
+
+def trend(series: list[tuple[date, float | None]], green: float, yellow: float) -> Trend:
+    """Chart geometry for (month, share) pairs, oldest first; months without a figure leave a gap."""
+    count = max(len(series), 2)
+    step = (WIDTH - LEFT - RIGHT) / (count - 1)
+    points, segments, current = [], [], []
+    for index, (month, share) in enumerate(series):
+        if share is None:
+            if current:
+                segments.append(current)
+            current = []
+            continue
+        point = Point(month, share, round(LEFT + index * step, 1), _y(share))
+        points.append(point)
+        current.append(point)
+    if current:
+        segments.append(current)
+    ticks = []
+    for index in sorted({0, len(series) // 2, len(series) - 1}):
+        if 0 <= index < len(series):
+            month = series[index][0]
+            ticks.append((round(LEFT + index * step, 1), f"{month.month:02d}.{month.year % 100:02d}"))
+    return Trend(
+        WIDTH, HEIGHT, points,
+        [" ".join(f"{p.x},{p.y}" for p in segment) for segment in segments if len(segment) > 1],
+        [(_y(100), 100, "guide"), (_y(green), green, "guide-green"), (_y(yellow), yellow, "guide-yellow")],
+        ticks, LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM,
+    )

@@ -1,0 +1,107 @@
+"""The report as an A4 PDF for an inspector or the Mini-MED minutes (reportlab, pure Python)."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from flask_babel import format_date
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app.quality.services import CycleSummary, Row
+
+LIGHT_LABELS = {"green": "Grøn", "yellow": "Gul", "red": "Rød", "none": "Ingen data", "error": "Fejl"}
+LIGHT_COLOURS = {
+    "green": colors.HexColor("#d9f2e1"), "yellow": colors.HexColor("#fdebc8"), "red": colors.HexColor("#f9d6d5"),
+    "none": colors.HexColor("#eef1f4"), "error": colors.HexColor("#eef1f4"),
+}
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.1f} %".replace(".", ",")
+
+
+def _count(row: Row) -> str:
+    return "–" if row.result is None else f"{row.result.met} af {row.result.total}"
+
+
+def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cycle: CycleSummary,
+              guideline_titles: dict[str, str], thresholds: tuple[float, float], compress: bool = True) -> bytes:
+    """The whole report: heading, one table row per indicator, the årshjul's duties and every exception by name."""
+    buffer = BytesIO()
+    title = f"Kvalitetsovervågning – {home_name}"
+    document = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm, bottomMargin=18 * mm,
+        title=title, author="Kompetenceportalen", subject=f"{scope_name}, {format_date(on, 'd. MMMM y')}",
+        pageCompression=1 if compress else 0,
+    )
+    styles = getSampleStyleSheet()
+    small = ParagraphStyle("small", parent=styles["BodyText"], fontSize=8.5, leading=10.5)
+    cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=9, leading=11)
+    story = [
+        Paragraph(escape(title), styles["Title"]),
+        Paragraph(escape(f"{scope_name} · opgjort {format_date(on, 'd. MMMM y')}"), styles["Heading3"]),
+        Paragraph(escape(
+            f"Trafiklys: grøn fra {thresholds[0]:g} %, gul fra {thresholds[1]:g} %, rød derunder. "
+            "Andelen er dem, der opfylder retningslinjen, ud af dem, den gælder for på dagen."), small),
+        Spacer(1, 4 * mm),
+    ]
+    data = [[Paragraph("<b>Indikator</b>", cell), Paragraph("<b>Retningslinje</b>", cell),
+             Paragraph("<b>Andel</b>", cell), Paragraph("<b>Antal</b>", cell), Paragraph("<b>Status</b>", cell)]]
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#b8c2cc")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    for index, row in enumerate(rows, start=1):
+        guideline = guideline_titles.get(row.indicator.guideline_slug, row.indicator.guideline_slug)
+        data.append([Paragraph(escape(row.title), cell), Paragraph(escape(guideline), cell),
+                     Paragraph(_percent(row.share), cell), Paragraph(escape(_count(row)), cell),
+                     Paragraph(LIGHT_LABELS[row.light], cell)])
+        style.append(("BACKGROUND", (4, index), (4, index), LIGHT_COLOURS[row.light]))
+    if not rows:
+        data.append([Paragraph("Ingen indikatorer er registreret endnu.", cell), "", "", "", ""])
+    table = Table(data, colWidths=[58 * mm, 42 * mm, 20 * mm, 24 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(TableStyle(style))
+    story += [table, Spacer(1, 5 * mm), Paragraph("Årshjulets opgaver", styles["Heading2"])]
+    if cycle.total:
+        story.append(Paragraph(escape(
+            f"{cycle.done} af {cycle.total} opgaver med frist fra {format_date(cycle.start, 'd. MMMM')} "
+            f"til {format_date(cycle.end, 'd. MMMM y')} er udført ({_percent(cycle.share)}; "
+            f"{LIGHT_LABELS[cycle.light].lower()})."), cell))
+        for task in cycle.missed:
+            story.append(Paragraph(escape(f"• {format_date(task.due_on, 'd. MMMM y')}: {task.title}"), small))
+    else:
+        story.append(Paragraph("Ingen opgaver i årshjulet har haft frist i år endnu.", cell))
+    story += [Spacer(1, 5 * mm), Paragraph("Afvigelser ved navn", styles["Heading2"])]
+    for row in rows:
+        block = [Paragraph(escape(f"{row.title} ({_count(row)})"), styles["Heading4"])]
+        if row.result is None:
+            block.append(Paragraph("Indikatoren kunne ikke beregnes.", small))
+        elif not row.exceptions:
+            block.append(Paragraph("Ingen afvigelser.", small))
+        else:
+            block += [Paragraph(escape(f"• {label}"), small) for label, _url in row.exceptions]
+        if len(block) <= 12:
+            story.append(KeepTogether(block))
+        else:
+            story += block
+    document.build(story, onFirstPage=_footer(title, on), onLaterPages=_footer(title, on))
+    return buffer.getvalue()
+
+
+def _footer(title: str, on: date):
+    def draw(canvas, document):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor(colors.HexColor("#5a6570"))
+        canvas.drawString(18 * mm, 10 * mm, f"{title} · {format_date(on, 'd. MMMM y')}")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Side {document.page}")
+        canvas.restoreState()
+
+    return draw

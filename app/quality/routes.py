@@ -1,0 +1,168 @@
+"""The quality report for the home or one department, its exception lists, the PDF and the API keys page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from app import clock
+from app.extensions import db
+from app.permissions import authorize, can, leads_department, requires
+from app.quality import api, bp, services  # noqa: F401 - api registers the token-authenticated routes
+from app.quality.charts import trend
+from app.quality.forms import TokenForm
+from app.quality.models import QualityApiToken
+from app.quality.services import QualityError
+
+
+def guideline_url(slug: str) -> str | None:
+    """The guideline's page, or None while the guidelines feature has no such route."""
+    try:
+        return url_for("guidelines.show", slug=slug)
+    except BuildError:
+        return None
+
+
+def _scope():
+    """(home, department or None) for ?afdeling=, checked against the user's rights; a leader without the home view
+    is sent to their own department's report."""
+    home = current_user.home
+    raw = request.args.get("afdeling", "").strip()
+    if raw:
+        if not raw.isdigit():
+            abort(404)
+        try:
+            department = services.department_of(home, int(raw))
+        except QualityError:
+            abort(404)
+        authorize("quality.department", department)
+        return home, department
+    if can(current_user, "quality.home", home):
+        return home, None
+    own = [d for d in _departments_for(home) if leads_department(current_user, d.id)]
+    if own:
+        args = dict(request.view_args or {}, afdeling=own[0].id)
+        abort(redirect(url_for(request.endpoint, **args)))
+    abort(403)
+
+
+def _departments_for(home):
+    """The departments whose report the user may open, for the picker."""
+    departments = services.home_departments(home)
+    if can(current_user, "quality.home", home):
+        return departments
+    return [d for d in departments if leads_department(current_user, d.id)]
+
+
+def _scope_name(home, department) -> str:
+    return department.name if department is not None else _("Hele tilbuddet")
+
+
+@bp.get("/")
+@login_required
+@requires("quality.view")
+def index():
+    home, department = _scope()
+    today = clock.today()
+    department_id = department.id if department else None
+    rows = services.evaluate(home, department_id, today)
+    green, yellow = services.thresholds(home)
+    charts = {key: trend(series, green, yellow)
+              for key, series in services.trends(home, department_id, rows, today).items()}
+    return render_template(
+        "quality/index.html", home=home, department=department, scope_name=_scope_name(home, department),
+        departments=_departments_for(home), sees_home=can(current_user, "quality.home", home), rows=rows,
+        charts=charts, cycle=services.cycle_summary(home, department_id, today), today=today,
+        green=green, yellow=yellow, guideline_url=guideline_url,
+        guideline_titles=services.guideline_titles({r.indicator.guideline_slug for r in rows}),
+    )
+
+
+@bp.get("/indicator/<key>")
+@login_required
+@requires("quality.view")
+def exceptions(key: str):
+    indicator = services.find_indicator(key)
+    if indicator is None:
+        abort(404)
+    home, department = _scope()
+    today = clock.today()
+    result = services.measure(indicator, home, department.id if department else None, today)
+    return render_template(
+        "quality/exceptions.html", home=home, department=department, scope_name=_scope_name(home, department),
+        indicator=indicator, result=result, today=today,
+        light=services.light(result.share, home) if result else "error", guideline_url=guideline_url,
+        guideline_titles=services.guideline_titles({indicator.guideline_slug}),
+    )
+
+
+@bp.get("/report.pdf")
+@login_required
+@requires("quality.view")
+def pdf():
+    from app.quality.pdf import build_pdf
+
+    home, department = _scope()
+    today = clock.today()
+    department_id = department.id if department else None
+    rows = services.evaluate(home, department_id, today)
+    content = build_pdf(
+        home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=rows,
+        cycle=services.cycle_summary(home, department_id, today), thresholds=services.thresholds(home),
+        guideline_titles=services.guideline_titles({r.indicator.guideline_slug for r in rows}),
+    )
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/pdf"
+    suffix = f"-afdeling-{department.id}" if department else ""
+    response.headers["Content-Disposition"] = f'attachment; filename="kvalitetsovervaagning{suffix}-{today}.pdf"'
+    return response
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+@requires("quality.tokens")
+def tokens():
+    home = current_user.home
+    form = TokenForm()
+    new_key = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            token, new_key = services.create_token(home, form.label.data, current_user)
+        except QualityError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            status = 400
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+            flash(_("Nøglen „%(label)s“ er oprettet. Kopiér den nu: den vises kun denne ene gang.",
+                    label=token.label), "success")
+    elif form.errors:
+        status = 400
+    keys = db.session.scalars(
+        select(QualityApiToken).where(QualityApiToken.home_id == home.id)
+        .order_by(QualityApiToken.revoked_at.is_not(None), QualityApiToken.created_at.desc())
+    ).all()
+    return render_template("quality/tokens.html", form=form, keys=keys, new_key=new_key), status
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+@requires("quality.tokens")
+def revoke(token_id: int):
+    token = db.session.get(QualityApiToken, token_id)
+    if token is None or token.home_id != current_user.home_id:
+        abort(404)
+    try:
+        services.revoke_token(token, current_user)
+    except QualityError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("quality.tokens")), 400
+    db.session.commit()
+    flash(_("Nøglen „%(label)s“ er tilbagekaldt og virker ikke længere.", label=token.label), "success")
+    return redirect(url_for("quality.tokens"))
