@@ -1,0 +1,469 @@
+"""Children's pages. Every rendered page about one child writes one access-log row (who, when, which view)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock
+from app.children import bp
+from app.children.forms import (
+    ChildForm,
+    EndReferralForm,
+    LeaveForm,
+    MoveForm,
+    PhysioPlanForm,
+    PlanForm,
+    ReferralForm,
+    TeamForm,
+)
+from app.children.models import (
+    Child,
+    ChildAccessLog,
+    ChildMove,
+    ContactTeamMember,
+    HandoverRead,
+    IndividualPlanUpdate,
+    PhysioReferral,
+)
+from app.children.operations import (
+    ChildrenError,
+    add_physio_plan,
+    add_plan_update,
+    add_referral,
+    admit_child,
+    confirm_handover,
+    end_referral,
+    log_access,
+    move_child,
+    record_leaving,
+    set_contact_team,
+    update_child,
+)
+from app.children.services import check_children, summary_for
+from app.database import danish
+from app.extensions import db
+from app.people.models import Department, Membership, User
+from app.permissions import authorize, can, is_head, leads_department, requires
+
+CHANGED_MEANWHILE = ("Barnets oplysninger er ændret af en anden, mens du redigerede. Dine indtastninger er "
+                     "bevaret herunder; tjek dem mod de nye oplysninger, og gem igen.")
+TEMP_ONLY = "Som vikar kan du kun se barnets navn, afdeling og om du har læst overleveringen af den aktuelle plan."
+LOG_PAGE_SIZE = 200
+
+
+def _child_or_404(child_id: int) -> Child:
+    child = db.session.get(Child, child_id)
+    if child is None or child.home_id != current_user.home_id:
+        abort(404)
+    return child
+
+
+def _load(child_id: int, action: str) -> Child:
+    child = _child_or_404(child_id)
+    if action == "children.history" and current_user.is_temp and can(current_user, "children.view", child):
+        flash(TEMP_ONLY, "error")
+    authorize(action, child)
+    return child
+
+
+def _page(child: Child, view: str, template: str, status: int = 200, **context):
+    """Render a page about one child and log the read."""
+    log_access(child, current_user, view)
+    db.session.commit()
+    return render_template(template, child=child, **context), status
+
+
+def _departments(only_ids=None) -> list[Department]:
+    query = select(Department).where(Department.home_id == current_user.home_id, Department.is_active.is_(True))
+    if only_ids is not None:
+        query = query.where(Department.id.in_(list(only_ids)))
+    return list(db.session.scalars(query.order_by(danish(Department.name))))
+
+
+def _keepable_departments() -> list[Department]:
+    """Departments the current user may admit children to."""
+    if is_head(current_user):
+        return _departments()
+    return [d for d in _departments(current_user.department_ids) if leads_department(current_user, d.id)]
+
+
+def _visible_query():
+    query = select(Child).where(Child.home_id == current_user.home_id)
+    if not is_head(current_user):
+        query = query.where(Child.department_id.in_(list(current_user.department_ids)))
+    return query
+
+
+@bp.get("/")
+@login_required
+@requires("children.list")
+def index():
+    today = clock.today()
+    show_left = request.args.get("status") == "left" and not current_user.is_temp
+    query = _visible_query().options(joinedload(Child.department))
+    if show_left:
+        query = query.where(Child.left_on <= today)
+    else:
+        query = query.where(or_(Child.left_on.is_(None), Child.left_on > today))
+    children = list(db.session.scalars(query.order_by(danish(Child.display_name), Child.id)))
+    if current_user.is_temp:
+        return render_template("children/index_temp.html", children=children, handover=_handover_status(children))
+    checks = {} if show_left else check_children(children, today)
+    return render_template("children/index.html", children=children, checks=checks, show_left=show_left)
+
+
+def _handover_status(children: list[Child]) -> dict[int, tuple[IndividualPlanUpdate | None, bool]]:
+    """child id -> (current plan update, whether the current user confirmed reading its handover)."""
+    if not children:
+        return {}
+    latest: dict[int, IndividualPlanUpdate] = {}
+    for update in db.session.scalars(
+            select(IndividualPlanUpdate).where(IndividualPlanUpdate.child_id.in_([c.id for c in children]),
+                                               IndividualPlanUpdate.updated_on <= clock.today())
+            .order_by(IndividualPlanUpdate.updated_on, IndividualPlanUpdate.id)):
+        latest[update.child_id] = update
+    read = set(db.session.scalars(select(HandoverRead.plan_update_id).where(
+        HandoverRead.user_id == current_user.id, HandoverRead.plan_update_id.in_([u.id for u in latest.values()]))))
+    return {c.id: (latest.get(c.id), c.id in latest and latest[c.id].id in read) for c in children}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@requires("children.admit")
+def create():
+    departments = _keepable_departments()
+    form = ChildForm(departments=departments)
+    if form.validate_on_submit():
+        if form.department_id.data not in {d.id for d in departments}:
+            form.department_id.errors.append("Du kan kun indskrive børn i en afdeling, du er leder af.")
+        else:
+            try:
+                child = admit_child(current_user.home, form.data, current_user)
+            except ChildrenError as error:
+                db.session.rollback()
+                form.department_id.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash("Barnet er indskrevet. Sæt nu kontaktteamet.", "success")
+                return redirect(url_for("children.team", child_id=child.id))
+    return render_template("children/form.html", form=form, child=None), 400 if form.errors else 200
+
+
+@bp.get("/<int:child_id>")
+@login_required
+def show(child_id: int):
+    child = _load(child_id, "children.view")
+    today = clock.today()
+    if current_user.is_temp:
+        plan, has_read = _handover_status([child]).get(child.id, (None, False))
+        return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read)
+    check = check_children([child], today).get(child.id)
+    plan = db.session.scalar(
+        select(IndividualPlanUpdate).options(selectinload(IndividualPlanUpdate.goals), joinedload(
+            IndividualPlanUpdate.updated_by)).where(IndividualPlanUpdate.child_id == child.id,
+                                                    IndividualPlanUpdate.updated_on <= today)
+        .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc()).limit(1))
+    team = [m for m in db.session.scalars(
+        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
+        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
+    referrals = db.session.scalars(
+        select(PhysioReferral).options(selectinload(PhysioReferral.plan_updates))
+        .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()
+    has_read = plan is not None and db.session.scalar(select(HandoverRead.id).where(
+        HandoverRead.plan_update_id == plan.id, HandoverRead.user_id == current_user.id)) is not None
+    return _page(child, "page", "children/show.html", check=check, plan=plan, team=team, referrals=referrals,
+                 has_read=has_read, today=today)
+
+
+@bp.get("/<int:child_id>/history")
+@login_required
+def history(child_id: int):
+    child = _load(child_id, "children.history")
+    moves = db.session.scalars(select(ChildMove).options(
+        joinedload(ChildMove.from_department), joinedload(ChildMove.to_department), joinedload(ChildMove.moved_by))
+        .where(ChildMove.child_id == child.id).order_by(ChildMove.moved_on, ChildMove.id)).all()
+    team = db.session.scalars(select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
+                              .where(ContactTeamMember.child_id == child.id)
+                              .order_by(ContactTeamMember.from_on.desc(), ContactTeamMember.id.desc())).all()
+    plans = db.session.scalars(select(IndividualPlanUpdate).options(
+        selectinload(IndividualPlanUpdate.goals), joinedload(IndividualPlanUpdate.updated_by))
+        .where(IndividualPlanUpdate.child_id == child.id)
+        .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc())).all()
+    referrals = db.session.scalars(
+        select(PhysioReferral).options(selectinload(PhysioReferral.plan_updates))
+        .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()
+    return _page(child, "history", "children/history.html", moves=moves, team=team, plans=plans,
+                 referrals=referrals)
+
+
+@bp.route("/<int:child_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(child_id: int):
+    child = _load(child_id, "children.manage")
+    form = ChildForm(obj=child, departments=[child.department])
+    del form.department_id
+    if request.method == "GET":
+        form.version.data = str(child.version)
+    status = 200
+    if form.validate_on_submit():
+        if form.version.data != str(child.version):
+            form.form_errors.append(CHANGED_MEANWHILE)
+            return _page(child, "edit", "children/form.html", 409, form=form)
+        try:
+            update_child(child, form.data, current_user)
+            db.session.commit()
+        except ChildrenError as error:
+            db.session.rollback()
+            form.admitted_on.errors.append(str(error))
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append(CHANGED_MEANWHILE)
+            return _page(_child_or_404(child_id), "edit", "children/form.html", 409, form=form)
+        else:
+            flash("Barnets oplysninger er gemt.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    if form.errors:
+        status = 400
+    return _page(child, "edit", "children/form.html", status, form=form)
+
+
+@bp.route("/<int:child_id>/move", methods=["GET", "POST"])
+@login_required
+def move(child_id: int):
+    child = _load(child_id, "children.manage")
+    form = MoveForm(departments=[d for d in _departments() if d.id != child.department_id])
+    if request.method == "GET":
+        form.moved_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            move_child(child, form.department_id.data, form.moved_on.data, current_user, clock.today())
+        except ChildrenError as error:
+            db.session.rollback()
+            form.department_id.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Barnet er flyttet. Afdelingens leder skal nu sætte et nyt kontaktteam.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    return _page(child, "move", "children/move.html", 400 if form.errors else 200, form=form)
+
+
+@bp.route("/<int:child_id>/leave", methods=["GET", "POST"])
+@login_required
+def leave(child_id: int):
+    child = _load(child_id, "children.manage")
+    form = LeaveForm()
+    if request.method == "GET":
+        form.left_on.data = clock.today()
+    if form.validate_on_submit():
+        try:
+            record_leaving(child, form.left_on.data, current_user)
+        except ChildrenError as error:
+            db.session.rollback()
+            form.left_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Fraflytningen er registreret. Barnets historik er bevaret.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    return _page(child, "leave", "children/leave.html", 400 if form.errors else 200, form=form)
+
+
+def _department_staff(department_id: int) -> list[User]:
+    today = clock.today()
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.department_id == department_id, User.is_disabled.is_(False),
+               or_(User.left_on.is_(None), User.left_on > today), User.employment_type == "permanent")
+        .order_by(danish(User.name))))
+
+
+@bp.route("/<int:child_id>/team", methods=["GET", "POST"])
+@login_required
+def team(child_id: int):
+    child = _load(child_id, "children.manage")
+    today = clock.today()
+    form = TeamForm(staff=_department_staff(child.department_id))
+    if request.method == "GET":
+        current = [m for m in db.session.scalars(
+            select(ContactTeamMember).where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
+        form.members.data = [m.user_id for m in current]
+        form.coordinator.data = next((m.user_id for m in current if m.is_coordinator), 0)
+    if form.validate_on_submit():
+        try:
+            set_contact_team(child, form.members.data or [], form.coordinator.data or None, current_user, today)
+        except ChildrenError as error:
+            db.session.rollback()
+            form.members.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Kontaktteamet er gemt.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    minimum = current_user.home.setting("contact_team_min")
+    return _page(child, "team", "children/team.html", 400 if form.errors else 200, form=form, minimum=minimum)
+
+
+@bp.route("/<int:child_id>/plan", methods=["GET", "POST"])
+@login_required
+def plan(child_id: int):
+    child = _load(child_id, "children.plan")
+    form = PlanForm()
+    if request.method == "GET":
+        form.updated_on.data = clock.today()
+        previous = db.session.scalar(
+            select(IndividualPlanUpdate).options(selectinload(IndividualPlanUpdate.goals))
+            .where(IndividualPlanUpdate.child_id == child.id)
+            .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc()).limit(1))
+        if previous is not None:
+            for entry, goal in zip(form.goals.entries, previous.goals, strict=False):
+                entry.form.title.data, entry.form.is_sub_goal.data = goal.title, goal.is_sub_goal
+                entry.form.status.data = goal.status
+    if form.validate_on_submit():
+        try:
+            add_plan_update(child, form.updated_on.data, form.goals.data, current_user, clock.today())
+        except ChildrenError as error:
+            db.session.rollback()
+            form.updated_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Opdateringen af den individuelle plan er registreret.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    interval = current_user.home.setting("plan_interval_months")
+    return _page(child, "plan", "children/plan.html", 400 if form.errors else 200, form=form, interval=interval)
+
+
+@bp.route("/<int:child_id>/physio/new", methods=["GET", "POST"])
+@login_required
+def referral(child_id: int):
+    child = _load(child_id, "children.plan")
+    form = ReferralForm()
+    if form.validate_on_submit():
+        try:
+            add_referral(child, form.referred_on.data, current_user, clock.today())
+        except ChildrenError as error:
+            db.session.rollback()
+            form.referred_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Henvisningen til fysioterapi er registreret. Husk behandlingsplanen.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    return _page(child, "physio", "children/physio_form.html", 400 if form.errors else 200, form=form,
+                 heading="Henvisning til fysioterapi")
+
+
+def _referral_or_404(child: Child, referral_id: int) -> PhysioReferral:
+    referral = db.session.get(PhysioReferral, referral_id)
+    if referral is None or referral.child_id != child.id:
+        abort(404)
+    return referral
+
+
+@bp.route("/<int:child_id>/physio/<int:referral_id>/plan", methods=["GET", "POST"])
+@login_required
+def physio_plan(child_id: int, referral_id: int):
+    child = _load(child_id, "children.plan")
+    referral = _referral_or_404(child, referral_id)
+    form = PhysioPlanForm()
+    if form.validate_on_submit():
+        try:
+            add_physio_plan(child, referral, form.updated_on.data, form.next_follow_up_on.data, current_user,
+                            clock.today())
+        except ChildrenError as error:
+            db.session.rollback()
+            form.updated_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Den fysioterapeutiske behandlingsplan er registreret.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    return _page(child, "physio", "children/physio_form.html", 400 if form.errors else 200, form=form,
+                 heading="Fysioterapeutisk behandlingsplan")
+
+
+@bp.route("/<int:child_id>/physio/<int:referral_id>/end", methods=["GET", "POST"])
+@login_required
+def end_physio(child_id: int, referral_id: int):
+    child = _load(child_id, "children.plan")
+    referral = _referral_or_404(child, referral_id)
+    form = EndReferralForm()
+    if form.validate_on_submit():
+        try:
+            end_referral(child, referral, form.ended_on.data, current_user)
+        except ChildrenError as error:
+            db.session.rollback()
+            form.ended_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("Henvisningen er afsluttet.", "success")
+            return redirect(url_for("children.show", child_id=child.id))
+    return _page(child, "physio", "children/physio_form.html", 400 if form.errors else 200, form=form,
+                 heading="Afslut henvisning til fysioterapi", confirm="Afslut henvisningen til fysioterapi?")
+
+
+@bp.post("/<int:child_id>/handover/<int:plan_id>")
+@login_required
+def handover(child_id: int, plan_id: int):
+    child = _load(child_id, "children.view")
+    plan_update = db.session.get(IndividualPlanUpdate, plan_id)
+    if plan_update is None or plan_update.child_id != child.id:
+        abort(404)
+    if confirm_handover(plan_update, current_user):
+        db.session.commit()
+        flash("Tak. Det er registreret, at du har læst overleveringen.", "success")
+    else:
+        flash("Du har allerede bekræftet at have læst overleveringen.", "info")
+    return redirect(url_for("children.show", child_id=child.id))
+
+
+def _scope_from_request() -> tuple[Department | None, list[int] | None]:
+    """The department asked for (404 when it is another home's), or the user's whole scope."""
+    department_id = request.args.get("afdeling", type=int)
+    if department_id:
+        department = db.session.get(Department, department_id)
+        if department is None or department.home_id != current_user.home_id:
+            abort(404)
+        return department, [department.id]
+    if is_head(current_user):
+        return None, None
+    return None, [d for d in current_user.department_ids if leads_department(current_user, d)]
+
+
+@bp.get("/checks")
+@login_required
+def checks():
+    department, department_ids = _scope_from_request()
+    authorize("children.checks", department.id if department else None)
+    today = clock.today()
+    summary = summary_for(current_user.home_id, today, department_ids)
+    departments = _departments() if is_head(current_user) else _departments(
+        [d for d in current_user.department_ids if leads_department(current_user, d)])
+    return render_template("children/checks.html", summary=summary, department=department,
+                           departments=departments, today=today)
+
+
+@bp.get("/log")
+@login_required
+def access_log():
+    department, department_ids = _scope_from_request()
+    authorize("children.log")
+    if department is not None:
+        authorize("children.checks", department.id)
+    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    query = (select(ChildAccessLog).join(Child, Child.id == ChildAccessLog.child_id)
+             .options(joinedload(ChildAccessLog.user), joinedload(ChildAccessLog.child))
+             .where(ChildAccessLog.home_id == current_user.home_id))
+    if department_ids is not None:
+        query = query.where(Child.department_id.in_(department_ids))
+    child_id = request.args.get("barn", type=int)
+    child = None
+    if child_id:
+        child = _child_or_404(child_id)
+        authorize("children.log", child)
+        query = query.where(ChildAccessLog.child_id == child.id)
+    rows = db.session.scalars(query.order_by(ChildAccessLog.at.desc(), ChildAccessLog.id.desc())
+                              .offset((page - 1) * LOG_PAGE_SIZE).limit(LOG_PAGE_SIZE + 1)).all()
+    departments = _departments() if is_head(current_user) else _departments(
+        [d for d in current_user.department_ids if leads_department(current_user, d)])
+    return render_template("children/log.html", rows=rows[:LOG_PAGE_SIZE], has_next=len(rows) > LOG_PAGE_SIZE,
+                           page=page, department=department, departments=departments, child=child)
