@@ -22,6 +22,7 @@ from app.guidelines.models import (
     Guideline,
     GuidelineReview,
     GuidelineVersion,
+    next_review_after,
 )
 from app.hooks import emit
 from app.people.models import Home, Membership, User
@@ -331,3 +332,18 @@ def version_as_of(versions: list[GuidelineVersion], on: date) -> GuidelineVersio
     published = [v for v in versions if v.status in (PUBLISHED, SUPERSEDED) and v.published_at is not None
                  and clock.to_local(v.published_at).date() <= on]
     return max(published, key=lambda v: v.number) if published else None
+
+
+def review_state_on(guideline: Guideline, on: date) -> tuple[GuidelineVersion, date] | None:
+    """(version in force, its next review date) as things stood on a day; None before the first publication.
+
+    Needs guideline.versions and guideline.reviews (load them eagerly for many guidelines).
+    """
+    version = version_as_of(guideline.versions, on)
+    if version is None:
+        return None
+    base = version.effective_from
+    for review in guideline.reviews:
+        if base < review.reviewed_on <= on:
+            base = review.reviewed_on
+    return version, next_review_after(base, version.review)

@@ -1,0 +1,29 @@
+"""The dashboard panel: my guidelines due for review, and the guidelines I have not confirmed."""
+
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+
+from app import clock
+from app.guidelines.rendering import STATUS_LABELS
+from app.guidelines.services import confirmed_user_ids, guidelines_for_home, holds, in_target_group
+from app.hooks import dashboard_panel
+
+
+@dashboard_panel(order=30)
+def guideline_panel(user):
+    today, due_days = clock.today(), int(user.home.setting("guideline_due_days"))
+    guidelines = [g for g in guidelines_for_home(user.home) if g.published is not None]
+    to_review = sorted(
+        ((g, status) for g in guidelines if holds(user, g.published.revision_responsible)
+         and (status := g.status_on(today, due_days)) != "current"),
+        key=lambda pair: pair[0].next_review_on,
+    )
+    mine = [g.published for g in guidelines if in_target_group(user, g.published)]
+    confirmed = confirmed_user_ids(mine, user_id=user.id)
+    unconfirmed = [v.guideline for v in mine if user.id not in confirmed[v.id]]
+    if not to_review and not unconfirmed:
+        return None
+    return Markup(render_template("guidelines/_dashboard.html", to_review=to_review,  # noqa: S704 - a template
+                                  unconfirmed=unconfirmed, STATUS_LABELS=STATUS_LABELS))
