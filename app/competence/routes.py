@@ -1,0 +1,341 @@
+"""Pages for wishes and the October overview. The distribution, supervision, courses and the plan live in
+funds_routes.py and course_routes.py (imported at the end)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.competence import bp, exports
+from app.competence.forms import OverviewForm, WishForm
+from app.competence.models import CourseWish, DepartmentOverview, wish_deadline
+from app.competence.services import (
+    CompetenceError,
+    StaleError,
+    completed_courses,
+    department_wishes,
+    forward_overview,
+    is_deadline_passed,
+    missing_submitters,
+    next_funds_year,
+    overview_for,
+    reopen_overview,
+    save_overview,
+    submit_wish,
+    update_wish,
+    withdraw_wish,
+)
+from app.database import danish
+from app.extensions import db
+from app.people.models import Department, User
+from app.permissions import authorize, can, requires
+
+
+def year_arg(default: int | None = None) -> int:
+    year = request.args.get("aar", type=int) or default or next_funds_year()
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+def department_or_404(department_id: int) -> Department:
+    department = db.session.get(Department, department_id)
+    if department is None or department.home_id != current_user.home_id:
+        abort(404)
+    return department
+
+
+def wish_or_404(wish_id: int) -> CourseWish:
+    wish = db.session.get(CourseWish, wish_id)
+    if wish is None or wish.home_id != current_user.home_id:
+        abort(404)
+    return wish
+
+
+def led_departments(user) -> list[Department]:
+    """The departments whose overview the user handles: all for the tilbudsleder, their own for a leader."""
+    query = select(Department).where(Department.home_id == user.home_id, Department.is_active.is_(True))
+    departments = db.session.scalars(query.options(selectinload(Department.methods))
+                                     .order_by(danish(Department.name))).all()
+    return [d for d in departments if can(user, "competence.overview", d)]
+
+
+def _wish_data(form: WishForm) -> dict:
+    return {key: getattr(form, key).data for key in (
+        "year", "kind", "title", "provider", "cost", "days", "hours", "methods", "responsibility_areas", "reason")}
+
+
+@bp.get("/")
+@login_required
+@requires("competence.wish_own")
+def my_wishes():
+    year = next_funds_year()
+    wishes = db.session.scalars(
+        select(CourseWish).where(CourseWish.user_id == current_user.id)
+        .options(selectinload(CourseWish.methods), selectinload(CourseWish.home), selectinload(CourseWish.department))
+        .order_by(CourseWish.year.desc(), CourseWish.submitted_at.desc())).all()
+    return render_template("competence/my_wishes.html", wishes=wishes, year=year,
+                           deadline=wish_deadline(current_user.home, year),
+                           closed=is_deadline_passed(current_user.home, year),
+                           courses=completed_courses(current_user))
+
+
+def _form_context():
+    """Whose wish is being added: ?for=<person id> (a leader for an employee), ?afdeling=<id> (department)."""
+    person_id = request.args.get("for", type=int)
+    department_id = request.args.get("afdeling", type=int)
+    if person_id:
+        person = db.session.get(User, person_id)
+        if person is None or person.home_id != current_user.home_id:
+            abort(404)
+        if person.id != current_user.id and not any(
+                can(current_user, "competence.overview", d) for d in person.departments):
+            abort(403)
+        return person, list(person.departments)
+    if department_id:
+        department = department_or_404(department_id)
+        authorize("competence.overview", department)
+        return None, [department]
+    authorize("competence.wish_own")
+    return current_user, list(current_user.departments)
+
+
+@bp.route("/wishes/new", methods=["GET", "POST"])
+@login_required
+def new_wish():
+    person, departments = _form_context()
+    if not departments:
+        flash("Du er ikke tilknyttet en afdeling. Kontakt tilbudslederen.", "error")
+        return redirect(url_for("dashboard.index"))
+    form = WishForm(departments=departments)
+    if request.method == "GET":
+        form.year.data = next_funds_year()
+        form.department_id.data = departments[0].id
+    status = 200
+    if form.validate_on_submit():
+        department = next(d for d in departments if d.id == form.department_id.data)
+        try:
+            wish = submit_wish(person, department, _wish_data(form), current_user)
+        except CompetenceError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 400
+        else:
+            db.session.commit()
+            if wish.is_late:
+                flash("Ønsket er registreret og markeret som for sent indsendt.", "success")
+            else:
+                flash("Dit ønske er sendt til din leder." if person is not None and person.id == current_user.id
+                      else "Ønsket er registreret.", "success")
+            if person is not None and person.id == current_user.id:
+                return redirect(url_for("competence.my_wishes"))
+            return redirect(url_for("competence.overview", department_id=department.id, aar=wish.year))
+    elif request.method == "POST":
+        status = 400
+    closed = person is not None and person.id == current_user.id and is_deadline_passed(
+        current_user.home, form.year.data or next_funds_year())
+    return render_template("competence/wish_form.html", form=form, wish=None, person=person, closed=closed,
+                           deadline=wish_deadline(current_user.home, form.year.data or next_funds_year())), status
+
+
+@bp.route("/wishes/<int:wish_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_wish(wish_id: int):
+    wish = wish_or_404(wish_id)
+    authorize("competence.wish_edit", wish)
+    form = WishForm(obj=wish, departments=[wish.department])
+    if request.method == "GET":
+        form.methods.data = [m.id for m in wish.methods]
+        form.cost.data = f"{wish.cost:.2f}".replace(".", ",")
+        form.days.data = "" if wish.days is None else str(wish.days).replace(".", ",")
+        form.hours.data = "" if wish.hours is None else str(wish.hours).replace(".", ",")
+        form.version.data = wish.version
+    form.department_id.data = wish.department_id
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_wish(wish, _wish_data(form), current_user, version=int(form.version.data or wish.version))
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            form.form_errors.append("Ønsket er ændret af en anden i mellemtiden. Dine indtastninger er bevaret.")
+            status = 409
+        except CompetenceError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            status = 409 if isinstance(error, StaleError) else 400
+        else:
+            flash("Ønsket er gemt.", "success")
+            if wish.user_id == current_user.id:
+                return redirect(url_for("competence.my_wishes"))
+            return redirect(url_for("competence.overview", department_id=wish.department_id, aar=wish.year))
+    elif request.method == "POST":
+        status = 400
+    return render_template("competence/wish_form.html", form=form, wish=wish, person=wish.user, closed=False,
+                           deadline=wish.deadline), status
+
+
+@bp.post("/wishes/<int:wish_id>/withdraw")
+@login_required
+def withdraw(wish_id: int):
+    wish = wish_or_404(wish_id)
+    authorize("competence.wish_edit", wish)
+    try:
+        withdraw_wish(wish, current_user)
+    except CompetenceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(request.referrer or url_for("competence.my_wishes")), 303
+    db.session.commit()
+    flash("Ønsket er trukket tilbage. Det står stadig i historikken.", "success")
+    if wish.user_id == current_user.id:
+        return redirect(url_for("competence.my_wishes"))
+    return redirect(url_for("competence.overview", department_id=wish.department_id, aar=wish.year))
+
+
+@bp.get("/overview")
+@login_required
+@requires("competence.overview")
+def overviews():
+    year = year_arg()
+    departments = led_departments(current_user)
+    if len(departments) == 1 and not can(current_user, "competence.home"):
+        return redirect(url_for("competence.overview", department_id=departments[0].id, aar=year))
+    rows = []
+    for department in departments:
+        wishes = department_wishes(department.id, year)
+        rows.append((department, overview_for(department.id, year), len(wishes), sum(w.cost for w in wishes),
+                     len(missing_submitters(department.id, year))))
+    return render_template("competence/overviews.html", rows=rows, year=year)
+
+
+@bp.route("/overview/<int:department_id>", methods=["GET", "POST"])
+@login_required
+def overview(department_id: int):
+    department = department_or_404(department_id)
+    authorize("competence.overview", department)
+    year = year_arg()
+    current = overview_for(department.id, year)
+    form = OverviewForm(obj=current)
+    if request.method == "GET":
+        form.version.data = current.version if current else ""
+    status = 200
+    wishes = department_wishes(department.id, year)
+    if form.validate_on_submit():
+        priorities = {}
+        for wish in wishes:
+            raw = (request.form.get(f"priority-{wish.id}") or "").strip()
+            if raw and not raw.isdigit():
+                form.form_errors.append("Prioriteten skal være et helt tal (1 er højest).")
+                break
+            priorities[wish.id] = int(raw) if raw else None
+        if not form.form_errors:
+            try:
+                version = int(form.version.data) if form.version.data else None
+                save_overview(department, year, priorities, form.recommendation.data, current_user, version)
+                db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                form.form_errors.append("Oversigten er ændret af en anden i mellemtiden. Dine indtastninger er "
+                                        "bevaret.")
+                status = 409
+            except CompetenceError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+                status = 409 if isinstance(error, StaleError) else 400
+            else:
+                flash("Oversigten er gemt.", "success")
+                return redirect(url_for("competence.overview", department_id=department.id, aar=year))
+        else:
+            status = 400
+        wishes = department_wishes(department.id, year)
+        current = overview_for(department.id, year)
+    elif request.method == "POST":
+        status = 400
+    return render_template("competence/overview.html", department=department, year=year, overview=current,
+                           wishes=wishes, missing=missing_submitters(department.id, year), form=form,
+                           posted=request.form if request.method == "POST" else None,
+                           deadline=wish_deadline(current_user.home, year)), status
+
+
+@bp.post("/overview/<int:department_id>/forward")
+@login_required
+def forward(department_id: int):
+    department = department_or_404(department_id)
+    authorize("competence.overview", department)
+    year = year_arg()
+    try:
+        forward_overview(department, year, current_user)
+    except CompetenceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("competence.overview", department_id=department.id, aar=year)), 303
+    db.session.commit()
+    flash("Oversigten er sendt til tilbudslederen og er nu låst.", "success")
+    return redirect(url_for("competence.overview", department_id=department.id, aar=year))
+
+
+@bp.post("/overview/<int:department_id>/reopen")
+@login_required
+def reopen(department_id: int):
+    department = department_or_404(department_id)
+    authorize("competence.home")
+    year = year_arg()
+    current = overview_for(department.id, year)
+    if current is None:
+        abort(404)
+    try:
+        reopen_overview(current, current_user)
+    except CompetenceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("competence.overview", department_id=department.id, aar=year)), 303
+    db.session.commit()
+    flash("Oversigten er genåbnet; afdelingslederen kan rette den og sende den igen.", "success")
+    return redirect(url_for("competence.overview", department_id=department.id, aar=year))
+
+
+@bp.get("/overview/<int:department_id>/export.<fmt>")
+@login_required
+def export_overview(department_id: int, fmt: str):
+    department = department_or_404(department_id)
+    authorize("competence.overview", department)
+    year = year_arg()
+    table = exports.wish_table(department_wishes(department.id, year), f"Ønsker {department.name} {year}")
+    return exports.respond(table, fmt, f"oenskeoversigt-{department.id}-{year}")
+
+
+@bp.get("/wishes")
+@login_required
+@requires("competence.home")
+def home_wishes():
+    year = year_arg()
+    wishes = db.session.scalars(
+        select(CourseWish).where(CourseWish.home_id == current_user.home_id, CourseWish.year == year,
+                                 CourseWish.status == "submitted")
+        .options(selectinload(CourseWish.methods), selectinload(CourseWish.user),
+                 selectinload(CourseWish.department), selectinload(CourseWish.home))
+        .order_by(CourseWish.department_id, CourseWish.priority.is_(None), CourseWish.priority, CourseWish.id)).all()
+    overviews_by_dep = {o.department_id: o for o in db.session.scalars(select(DepartmentOverview).where(
+        DepartmentOverview.home_id == current_user.home_id, DepartmentOverview.year == year))}
+    return render_template("competence/home_wishes.html", wishes=wishes, year=year, overviews=overviews_by_dep)
+
+
+@bp.get("/wishes/export.<fmt>")
+@login_required
+@requires("competence.home")
+def export_home_wishes(fmt: str):
+    year = year_arg()
+    wishes = db.session.scalars(
+        select(CourseWish).where(CourseWish.home_id == current_user.home_id, CourseWish.year == year,
+                                 CourseWish.status == "submitted")
+        .options(selectinload(CourseWish.methods), selectinload(CourseWish.user),
+                 selectinload(CourseWish.department), selectinload(CourseWish.home))
+        .order_by(CourseWish.department_id, CourseWish.id)).all()
+    return exports.respond(exports.wish_table(wishes, f"Ønsker {year}"), fmt, f"oensker-{year}")
+
+
+from app.competence import course_routes, funds_routes  # noqa: E402,F401
