@@ -1,0 +1,30 @@
+"""The dashboard panel: leaders see how many talks are due or overdue; employees their next expected talk."""
+
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+
+from app import clock
+from app.appraisals.models import LU, MU
+from app.appraisals.status import counts, neuro_status, status_of, statuses
+from app.hooks import dashboard_panel
+from app.permissions import can
+
+
+@dashboard_panel(order=40)
+def talks_panel(user) -> Markup | None:
+    today = clock.today()
+    overview = None
+    if can(user, "appraisals.overview"):
+        whole_home = can(user, "appraisals.overview_home")
+        scope = None if whole_home else user.department_ids
+        overview = {"mu": counts(statuses(user.home_id, MU, today, scope, with_departments=False))}
+        if whole_home:
+            overview["lu"] = counts(statuses(user.home_id, LU, today, with_departments=False))
+    own = [s for s in (status_of(user, MU, today), status_of(user, LU, today)) if s is not None]
+    if overview is None and not own:
+        return None
+    return Markup(render_template(  # noqa: S704 - an autoescaped template, not raw input
+        "appraisals/_panel.html", overview=overview, own=own, today=today,
+        neuro=neuro_status(user, today), mus=can(user, "appraisals.mus_view")))

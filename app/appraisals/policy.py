@@ -1,0 +1,61 @@
+"""Who may see and record talks, profiles, neuropedagogy and the MUS concept."""
+
+from app.people.constants import Role
+from app.permissions import is_admin, is_head, leads_any_of, rule, same_home
+
+
+@rule("appraisals.overview")
+def see_overview(user, obj=None) -> bool:
+    """Department leaders (their departments), the tilbudsleder and admin (the whole home)."""
+    return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD, Role.ADMIN)
+
+
+@rule("appraisals.overview_home")
+def see_whole_home(user, obj=None) -> bool:
+    return is_head(user) or is_admin(user)
+
+
+@rule("appraisals.record_mu")
+def record_mu(user, person=None) -> bool:
+    """The leader of one of the person's departments, or the tilbudsleder; never for oneself."""
+    if person is None:
+        return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD)
+    if not same_home(user, person) or person.id == user.id:
+        return False
+    return is_head(user) or leads_any_of(user, person.department_ids)
+
+
+@rule("appraisals.record_lu")
+def record_lu(user, person=None) -> bool:
+    """The tilbudsleder holds LU talks with the department leaders."""
+    if person is None:
+        return is_head(user)
+    return same_home(user, person) and person.id != user.id and is_head(user)
+
+
+@rule("appraisals.view_profile")
+def view_profile(user, person) -> bool:
+    """Yourself; the head and admin of your home; a leader of one of the person's departments."""
+    if person is None or not same_home(user, person):
+        return False
+    if person.id == user.id or is_head(user) or is_admin(user):
+        return True
+    return leads_any_of(user, person.department_ids)
+
+
+@rule("appraisals.record_neuro")
+def record_neuro(user, person=None) -> bool:
+    if person is None:
+        return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD)
+    return record_mu(user, person) or (same_home(user, person) and is_head(user) and person.id != user.id)
+
+
+@rule("appraisals.mus_view")
+def view_mus(user, obj=None) -> bool:
+    """The tilbudsleder, admin and Mini-MED see the MUS concept and its yearly items."""
+    return user.has_role(Role.HEAD, Role.ADMIN, Role.MINI_MED)
+
+
+@rule("appraisals.mus_manage")
+def manage_mus(user, obj=None) -> bool:
+    return is_head(user)

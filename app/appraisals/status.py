@@ -1,0 +1,234 @@
+"""The rules across records: who is expected a talk, who is due or overdue, and the neuropedagogy rule.
+
+Every function takes the day it answers for (`on`), so indicators and snapshots can ask about the past.
+Lists are computed with a fixed number of queries, however many people the home has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.appraisals.models import (
+    DUE_DAYS,
+    FIRST_TALK_MONTHS,
+    INTERVAL_MONTHS,
+    MU,
+    NEURO_COMPLETED,
+    NeuroRecord,
+    Talk,
+)
+from app.database import danish
+from app.extensions import db
+from app.people.constants import EmploymentType, Role
+from app.people.models import Membership, User, UserRole
+
+OVERDUE = "overdue"
+DUE = "due"
+DONE = "done"
+OK = "ok"
+STATUS_LABELS = {OVERDUE: "Overskredet", DUE: "Snart", DONE: "Afholdt i år", OK: "I orden"}
+STATUS_BADGES = {OVERDUE: "overdue", DUE: "due", DONE: "done", OK: "todo"}
+
+#: Neuropedagogy should be completed within this many months of hiring; it is due this many months before.
+NEURO_LIMIT_MONTHS = 36
+NEURO_DUE_MONTHS = 6
+NEURO_FLAGGED = "flagged"
+NEURO_DUE = "due"
+NEURO_DONE = "done"
+NEURO_OK = "ok"
+NEURO_NOT_APPLICABLE = "n/a"
+NEURO_STATUS_LABELS = {NEURO_FLAGGED: "Mangler (over 3 år efter ansættelse)", NEURO_DUE: "Snart (inden 3 år)",
+                       NEURO_DONE: "Gennemført", NEURO_OK: "Endnu ikke aktuel",
+                       NEURO_NOT_APPLICABLE: "Gælder ikke (kun fastansatte faglærte)"}
+NEURO_BADGES = {NEURO_FLAGGED: "overdue", NEURO_DUE: "due", NEURO_DONE: "done", NEURO_OK: "todo",
+                NEURO_NOT_APPLICABLE: "grey"}
+
+
+def expected_on(last_complete_on: date | None, hired_on: date) -> date:
+    """The day the next talk is expected: 12 months after the last complete one, else 3 months after hiring."""
+    if last_complete_on is not None:
+        return clock.add_months(last_complete_on, INTERVAL_MONTHS)
+    return clock.add_months(hired_on, FIRST_TALK_MONTHS)
+
+
+def classify(last_complete_on: date | None, hired_on: date, on: date) -> str:
+    """Overdue after the expected day; due within 30 days before it (and on it); done if held this year; else ok."""
+    expected = expected_on(last_complete_on, hired_on)
+    if on > expected:
+        return OVERDUE
+    if on >= expected - timedelta(days=DUE_DAYS):
+        return DUE
+    if last_complete_on is not None and last_complete_on.year == on.year:
+        return DONE
+    return OK
+
+
+@dataclass(frozen=True)
+class TalkStatus:
+    person: User
+    kind: str
+    last_on: date | None
+    expected_on: date
+    status: str
+    planned_on: date | None
+    on: date
+
+    @property
+    def done_this_year(self) -> bool:
+        """A complete talk was held in the calendar year of the day asked about."""
+        return self.last_on is not None and self.last_on.year == self.on.year
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return STATUS_BADGES[self.status]
+
+
+def _current(query, on: date):
+    return query.where(User.hired_on <= on, or_(User.left_on.is_(None), User.left_on > on),
+                       User.is_disabled.is_(False))
+
+
+def _leader_role():
+    return exists().where(UserRole.user_id == User.id, UserRole.role.in_((Role.DEPARTMENT_LEADER, Role.HEAD)))
+
+
+def population_query(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None = None):
+    """MU: permanent staff who are not leaders; LU: department leaders. Temps and people who left are out."""
+    query = _current(select(User).where(User.home_id == home_id), on)
+    if kind == MU:
+        query = query.where(User.employment_type == EmploymentType.PERMANENT, ~_leader_role())
+    else:
+        query = query.where(exists().where(UserRole.user_id == User.id, UserRole.role == Role.DEPARTMENT_LEADER))
+    if department_ids is not None:
+        query = query.where(exists().where(Membership.user_id == User.id,
+                                           Membership.department_id.in_(list(department_ids))))
+    return query
+
+
+def last_complete_talks(user_ids: list[int], kind: str, on: date) -> dict[int, date]:
+    """Batch: each person's latest complete talk of a kind held on or before `on`, in one query."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(Talk.employee_id, func.max(Talk.held_on))
+        .where(Talk.kind == kind, Talk.is_complete, Talk.held_on <= on, Talk.employee_id.in_(user_ids))
+        .group_by(Talk.employee_id)
+    ).all()
+    return dict(rows)
+
+
+def next_planned_talks(user_ids: list[int], kind: str, on: date) -> dict[int, date]:
+    """Batch: each person's earliest planned, not yet held talk of a kind (from `on` on)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(Talk.employee_id, func.min(Talk.planned_on))
+        .where(Talk.kind == kind, Talk.held_on.is_(None), Talk.planned_on >= on, Talk.employee_id.in_(user_ids))
+        .group_by(Talk.employee_id)
+    ).all()
+    return dict(rows)
+
+
+def statuses(home_id: int, kind: str, on: date | None = None, department_ids: Iterable[int] | None = None,
+             with_departments: bool = True) -> list[TalkStatus]:
+    """The talk status of everyone in a home (or some departments) who is expected a talk of this kind."""
+    on = on or clock.today()
+    query = population_query(home_id, kind, on, department_ids).order_by(danish(User.name), User.id)
+    if with_departments:
+        query = query.options(selectinload(User.departments))
+    people = db.session.scalars(query).all()
+    return statuses_for(people, kind, on)
+
+
+def statuses_for(people: list[User], kind: str, on: date) -> list[TalkStatus]:
+    ids = [p.id for p in people]
+    last = last_complete_talks(ids, kind, on)
+    planned = next_planned_talks(ids, kind, on)
+    return [TalkStatus(p, kind, last.get(p.id), expected_on(last.get(p.id), p.hired_on),
+                       classify(last.get(p.id), p.hired_on, on), planned.get(p.id), on) for p in people]
+
+
+def is_in_population(person: User, kind: str, on: date) -> bool:
+    if person.hired_on > on or person.has_left(on) or person.is_disabled:
+        return False
+    if kind == MU:
+        return (person.employment_type == EmploymentType.PERMANENT
+                and not person.has_role(Role.DEPARTMENT_LEADER, Role.HEAD))
+    return person.has_role(Role.DEPARTMENT_LEADER)
+
+
+def status_of(person: User, kind: str, on: date | None = None) -> TalkStatus | None:
+    """One person's status for a kind of talk, or None when they are not expected that kind."""
+    on = on or clock.today()
+    if not is_in_population(person, kind, on):
+        return None
+    return statuses_for([person], kind, on)[0]
+
+
+def counts(rows: list[TalkStatus]) -> dict[str, int]:
+    """Overdue, due and done-this-year counts (a talk held this year counts even if the next is already due)."""
+    return {
+        OVERDUE: sum(r.status == OVERDUE for r in rows),
+        DUE: sum(r.status == DUE for r in rows),
+        DONE: sum(r.done_this_year for r in rows),
+        "total": len(rows),
+    }
+
+
+def neuro_deadline(hired_on: date) -> date:
+    """Neuropedagogical further education is expected within 3 years of hiring."""
+    return clock.add_months(hired_on, NEURO_LIMIT_MONTHS)
+
+
+def neuro_applies(person: User, on: date) -> bool:
+    """The rule covers permanent skilled employees who work here on the day."""
+    return (person.employment_type == EmploymentType.PERMANENT and person.is_skilled
+            and person.hired_on <= on and not person.has_left(on) and not person.is_disabled)
+
+
+def classify_neuro(hired_on: date, completed: bool, on: date) -> str:
+    """Flagged when hired more than 3 years ago without it; due within 6 months before that point."""
+    if completed:
+        return NEURO_DONE
+    deadline = neuro_deadline(hired_on)
+    if on > deadline:
+        return NEURO_FLAGGED
+    if on >= clock.add_months(deadline, -NEURO_DUE_MONTHS):
+        return NEURO_DUE
+    return NEURO_OK
+
+
+def completed_neuro_ids(user_ids: list[int], on: date) -> set[int]:
+    """Batch: who has a completed neuropedagogy record dated on or before `on`."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(
+        select(NeuroRecord.user_id).where(NeuroRecord.status == NEURO_COMPLETED, NeuroRecord.happened_on <= on,
+                                          NeuroRecord.user_id.in_(user_ids)).distinct()
+    ))
+
+
+def neuro_status(person: User, on: date | None = None) -> str:
+    on = on or clock.today()
+    if not neuro_applies(person, on):
+        return NEURO_NOT_APPLICABLE
+    return classify_neuro(person.hired_on, person.id in completed_neuro_ids([person.id], on), on)
+
+
+def neuro_population_query(home_id: int, on: date, department_ids: Iterable[int] | None = None):
+    query = _current(select(User).where(User.home_id == home_id), on).where(
+        User.employment_type == EmploymentType.PERMANENT, User.is_skilled.is_(True))
+    if department_ids is not None:
+        query = query.where(exists().where(Membership.user_id == User.id,
+                                           Membership.department_id.in_(list(department_ids))))
+    return query

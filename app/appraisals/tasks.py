@@ -1,0 +1,68 @@
+"""Due and overdue talks as tasks: MU talks for the leaders of the person's departments, LU talks for the head."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask import url_for
+from sqlalchemy import select
+
+from app import clock
+from app.appraisals.models import LU, MU
+from app.appraisals.status import DUE, OVERDUE, statuses
+from app.extensions import db
+from app.hooks import Task, task_source
+from app.people.constants import Role
+from app.people.models import Membership, User, UserRole, current_staff_query
+
+SOURCE = "appraisals"
+
+
+def task_uid(kind: str, person_id: int, expected_on: date) -> str:
+    """Stable for as long as the person's last complete talk is unchanged (it is the iCalendar UID)."""
+    return f"appraisals-{kind}-{person_id}-{expected_on.isoformat()}@kompetenceportalen"
+
+
+def _url(person_id: int) -> str | None:
+    try:
+        return url_for("appraisals.profile", person_id=person_id)
+    except RuntimeError:
+        return None
+
+
+def leaders_by_department(home_id: int, on: date) -> dict[int, set[int]]:
+    """Batch: department id -> ids of its current department leaders."""
+    current = current_staff_query(home_id, on).with_only_columns(User.id)
+    rows = db.session.execute(
+        select(Membership.department_id, Membership.user_id)
+        .join(UserRole, UserRole.user_id == Membership.user_id)
+        .where(UserRole.role == Role.DEPARTMENT_LEADER, Membership.user_id.in_(current))
+    ).all()
+    result: dict[int, set[int]] = defaultdict(set)
+    for department_id, user_id in rows:
+        result[department_id].add(user_id)
+    return result
+
+
+@task_source(SOURCE)
+def talk_tasks(home, start: date, end: date):
+    today = clock.today()
+    leaders = leaders_by_department(home.id, today)
+    for kind in (MU, LU):
+        for row in statuses(home.id, kind, today):
+            if row.status not in (DUE, OVERDUE) or not start <= row.expected_on <= end:
+                continue
+            person = row.person
+            if kind == MU:
+                user_ids = frozenset(set().union(*(leaders.get(d.id, set()) for d in person.departments))
+                                     - {person.id})
+                title = f"MU-samtale med {person.name}"
+            else:
+                user_ids = frozenset()
+                title = f"LU-samtale med {person.name}"
+            yield Task(
+                uid=task_uid(kind, person.id, row.expected_on), title=title, due_on=row.expected_on, home_id=home.id,
+                source=SOURCE, responsible=None if user_ids else "head", user_ids=user_ids, url=_url(person.id),
+                detail="Ingen samtale endnu" if row.last_on is None else f"Seneste {row.last_on:%d.%m.%Y}",
+            )
