@@ -28,7 +28,9 @@ PROFILE_WEIGHTS = {"ok": 10, "plan_soon": 2, "no_team": 1, "member_left": 1, "sm
 NAMES = ["Alma", "Bertram", "Carla", "Dennis", "Ella", "Felix", "Gry", "Holger", "Isak", "Johanne", "Karla", "Lukas",
          "Malthe", "Nora", "Oscar", "Pernille", "Rosa", "Storm", "Tilde", "Victor", "William", "Asta", "Åse", "Øjvind"]
 GOALS = [("Spise selv med ske", False), ("Guidet spisning ved frokost", True),
-         ("Bruge piktogrammer ved overgange", False), ("Dagsskema på væggen", True), ("Gå med rollator på gangen", False), ("Sove hele natten", False)]
+         ("Bruge piktogrammer ved overgange", False), ("Dagsskema på væggen", True),
+         ("Gå med rollator på gangen", False),
+         ("Sove hele natten", False)]
 
 
 def _staff(home: Home, today: date) -> tuple[dict[int, list[int]], dict[int, list[int]]]:

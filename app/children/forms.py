@@ -114,7 +114,7 @@ class TeamForm(ChildrenForm):
 class GoalForm(Form):
     title = StringField(_l("Mål eller delmål (kort titel)"), validators=[Optional(), Length(max=120)])
     is_sub_goal = BooleanField(_l("Delmål"))
-    status = SelectField(_l("Status"), choices=choices(GOAL_STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=choices(GOAL_STATUS_LABELS.items()), default="active")
 
 
 class PlanForm(ChildrenForm):
