@@ -10,12 +10,21 @@ def view_cycle(user, obj=None) -> bool:
     return True
 
 
+#: Duties every employee (or temp) does for themselves: one person cannot mark them done for everybody.
+COLLECTIVE = ("employee", "temp")
+
+
 @rule("cycle.complete")
 def complete_task(user, task) -> bool:
-    """The people the task is for, the tilbudsleder, and the leader of the task's department."""
+    """The tilbudsleder, the leader of the task's department, and the people a role duty is for
+    (except duties every employee does for themselves: those are done by event or by a leader)."""
     if task is None or task.home_id != user.home_id:
         return False
-    return task.applies_to(user) or is_head(user) or leads_department(user, task.department_id)
+    if is_head(user) or leads_department(user, task.department_id):
+        return True
+    if task.department_id is None and task.responsible in COLLECTIVE:
+        return user.has_role(Role.DEPARTMENT_LEADER)
+    return task.applies_to(user)
 
 
 @rule("cycle.undo")
