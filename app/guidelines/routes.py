@@ -115,7 +115,7 @@ def acknowledge_view(slug: str):
     except GuidelineError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("guidelines.show", slug=slug)), 403
+        abort(403)
     db.session.commit()
     flash("Tak. Du har bekræftet, at du har læst og forstået retningslinjen." if ack else
           "Du har allerede bekræftet den gældende version.", "success")
@@ -173,7 +173,7 @@ def approve_view(slug: str):
     except GuidelineError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("guidelines.show", slug=slug)), 403
+        abort(403)
     db.session.commit()
     flash(f"Version {version.number} er godkendt og gældende. Næste revision: "
           f"{guideline.next_review_on.strftime('%d.%m.%Y')}.", "success")
@@ -190,13 +190,13 @@ def review_view(slug: str):
     form = ReviewForm()
     if not form.validate_on_submit():
         flash("Bemærkningen er for lang.", "error")
-        return redirect(url_for("guidelines.show", slug=slug)), 400
+        abort(400)
     try:
         review_without_changes(guideline, current_user, form.note.data or "")
     except GuidelineError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("guidelines.show", slug=slug)), 400
+        abort(400)
     db.session.commit()
     flash("Revisionen uden ændringer er registreret, og revisionsdatoen er flyttet.", "success")
     return redirect(url_for("guidelines.show", slug=slug))

@@ -258,11 +258,11 @@ def approval_refusal(guideline: Guideline, user) -> str | None:
     return None
 
 
-def _reviewed(guideline: Guideline, on: date, actor) -> None:
+def _reviewed(guideline: Guideline, on: date) -> None:
     guideline.last_reviewed_on = on
     home_ids = _scope_home_ids(guideline)
     for home_id in home_ids:
-        emit("guidelines.reviewed", home_id=home_id, on=on, slug=guideline.slug, year=on.year, actor=actor)
+        emit("guidelines.reviewed", home_id=home_id, on=on, slug=guideline.slug, year=on.year)
 
 
 def publish(guideline: Guideline, version: GuidelineVersion, *, at: datetime) -> None:
@@ -297,7 +297,7 @@ def approve(guideline: Guideline, user) -> GuidelineVersion:
     record("guidelines.published", draft, summary=f"Offentliggjort: {draft.title} (version {draft.number})",
            home_id=user.home_id, actor=user, slug=guideline.slug, version=draft.number,
            significant=draft.is_significant)
-    _reviewed(guideline, today, user)
+    _reviewed(guideline, today)
     return draft
 
 
@@ -315,7 +315,7 @@ def review_without_changes(guideline: Guideline, user, note: str) -> GuidelineRe
     db.session.flush()
     record("guidelines.reviewed", review, summary=f"Revideret uden ændringer: {version.title}", home_id=user.home_id,
            actor=user, slug=guideline.slug, version=version.number)
-    _reviewed(guideline, today, user)
+    _reviewed(guideline, today)
     return review
 
 
