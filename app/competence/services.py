@@ -157,6 +157,8 @@ def submit_wish(employee: User | None, department: Department, data: dict, actor
     """An employee's own wish (refused after the deadline) or one a leader adds for them or the department."""
     now = clock.now()
     year = int(data["year"])
+    if year < clock.today().year:
+        raise CompetenceError("Ønsker kan ikke indsendes for et år, der er gået.")
     on_behalf = actor.id != (employee.id if employee else None)
     if department.home_id != actor.home_id or (employee is not None and employee.home_id != actor.home_id):
         raise CompetenceError("Afdelingen eller medarbejderen hører ikke til dit tilbud.")

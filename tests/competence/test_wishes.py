@@ -1,0 +1,220 @@
+"""Course wishes by the deadline and the October overview, through the HTTP client."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from app import clock
+from app.competence.models import CourseWish, DepartmentOverview
+from app.extensions import db
+from app.people.constants import Role
+from tests.factories import PASSWORD, make_department, make_home, make_user
+
+
+@pytest.fixture
+def home_setup(app):
+    with app.app_context():
+        home = make_home()
+        department = make_department(home, "Skoven")
+        other = make_department(home, "Havet")
+        leader = make_user(home, [department], roles=(Role.DEPARTMENT_LEADER,), email="leder@x.dk")
+        head = make_user(home, [department], roles=(Role.HEAD,), email="chef@x.dk")
+        employee = make_user(home, [department], email="ansat@x.dk")
+        colleague = make_user(home, [department], email="kollega@x.dk", name="Karl Kollega")
+        stranger = make_user(home, [other], email="anden@x.dk")
+        db.session.commit()
+        return {"home": home.id, "dep": department.id, "other_dep": other.id, "method": department.methods[0].id,
+                "leader": leader.id, "employee": employee.id, "colleague": colleague.id, "head": head.id,
+                "stranger": stranger.id}
+
+
+def _wish(ids, **overrides):
+    data = {"department_id": ids["dep"], "year": 2027, "kind": "course", "title": "Low arousal i praksis",
+            "provider": "Studio3", "cost": "4.500,50", "days": "2", "hours": "", "methods": [ids["method"]],
+            "responsibility_areas": "", "reason": "Vi har fået flere børn med udadreagerende adfærd."}
+    data.update(overrides)
+    return data
+
+
+def _login(client, email):
+    return client.post("/auth/login", data={"email": email, "password": PASSWORD})
+
+
+def _count(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count(CourseWish.id)))
+
+
+@pytest.mark.parametrize(("moment", "accepted"), [
+    (datetime(2026, 10, 1, 23, 59, 59, tzinfo=clock.TZ), True),
+    (datetime(2026, 10, 2, 0, 0, 0, tzinfo=clock.TZ), False),
+    (datetime.fromisoformat("2026-10-01T21:59:59+00:00"), True),
+    (datetime.fromisoformat("2026-10-01T22:00:00+00:00"), False),
+], ids=["23:59:59 local", "00:00:00 local", "21:59:59 UTC (CEST +2)", "22:00:00 UTC"])
+def test_employee_submission_at_the_deadline(app, client, set_today, home_setup, moment, accepted, monkeypatch):
+    events = []
+    monkeypatch.setattr("app.competence.services.emit", lambda name, **kw: events.append((name, kw)))
+    set_today(moment)
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new", data=_wish(home_setup))
+    if accepted:
+        assert response.status_code == 302
+        assert _count(app) == 1
+        with app.app_context():
+            wish = db.session.scalar(select(CourseWish))
+            assert not wish.is_late and str(wish.cost) == "4500.50"
+        assert events == [("competence.wish_submitted", {"home_id": home_setup["home"],
+                                                         "user_id": home_setup["employee"], "year": 2026,
+                                                         "on": moment.astimezone(clock.TZ).date(),
+                                                         "actor": events[0][1]["actor"]})]
+    else:
+        assert response.status_code == 400
+        assert "Fristen for ønsker til 2027 var 1/10 2026" in response.get_data(as_text=True)
+        assert _count(app) == 0 and events == []
+
+
+def test_deadline_in_winter_time_follows_the_home_setting(app, client, set_today, home_setup):
+    with app.app_context():
+        from app.people.models import Home
+
+        home = db.session.get(Home, home_setup["home"])
+        home.settings = {"wish_deadline_day": 1, "wish_deadline_month": 11}
+        db.session.commit()
+    _login(client, "ansat@x.dk")
+    set_today(datetime.fromisoformat("2026-11-01T22:59:59+00:00"))  # 23:59:59 CET
+    assert client.post("/competence/wishes/new", data=_wish(home_setup)).status_code == 302
+    set_today(datetime.fromisoformat("2026-11-01T23:00:00+00:00"))  # 00:00:00 CET on 2 November
+    assert client.post("/competence/wishes/new", data=_wish(home_setup)).status_code == 400
+    assert _count(app) == 1
+
+
+def test_leader_adds_a_late_wish_on_behalf(app, client, set_today, home_setup):
+    set_today(datetime(2026, 10, 2, 0, 0, 0, tzinfo=clock.TZ))
+    _login(client, "leder@x.dk")
+    response = client.post(f"/competence/wishes/new?for={home_setup['employee']}", data=_wish(home_setup))
+    assert response.status_code == 302
+    with app.app_context():
+        wish = db.session.scalar(select(CourseWish))
+        assert wish.user_id == home_setup["employee"] and wish.submitted_by_id == home_setup["leader"]
+        assert wish.is_late
+    page = client.get(f"/competence/overview/{home_setup['dep']}?aar=2027").get_data(as_text=True)
+    assert "For sent" in page
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"cost": "-100"}, "Forventet pris kan ikke være negativ."),
+    ({"cost": "mange penge"}, "Forventet pris skal være et beløb i kroner"),
+    ({"cost": "NaN"}, "Forventet pris skal være et beløb i kroner"),
+    ({"methods": [], "responsibility_areas": ""}, "Vælg mindst én af afdelingens metoder eller skriv et ansvarsområde"),
+    ({"year": 2025}, "Ønsker kan ikke indsendes for et år, der er gået."),
+    ({"days": "x"}, "Antal dage skal være et tal."),
+])
+def test_bad_wishes_are_refused_and_nothing_saved(app, client, set_today, home_setup, overrides, message):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new", data=_wish(home_setup, **overrides))
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _count(app) == 0
+
+
+def test_responsibility_area_alone_is_enough(app, client, set_today, home_setup):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new",
+                           data=_wish(home_setup, methods=[], responsibility_areas="Forflytning"))
+    assert response.status_code == 302 and _count(app) == 1
+
+
+def test_employee_edits_and_withdraws_until_the_deadline(app, client, set_today, home_setup):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    client.post("/competence/wishes/new", data=_wish(home_setup))
+    with app.app_context():
+        wish_id = db.session.scalar(select(CourseWish.id))
+    edited = _wish(home_setup, title="KRAP", version="1")
+    assert client.post(f"/competence/wishes/{wish_id}/edit", data=edited).status_code == 302
+    set_today(datetime(2026, 10, 2, 0, 0, 0, tzinfo=clock.TZ))
+    response = client.post(f"/competence/wishes/{wish_id}/edit", data=_wish(home_setup, title="Andet", version="2"))
+    assert response.status_code == 400 and "Fristen er overskredet" in response.get_data(as_text=True)
+    assert client.post(f"/competence/wishes/{wish_id}/withdraw").status_code == 303
+    with app.app_context():
+        wish = db.session.get(CourseWish, wish_id)
+        assert wish.title == "KRAP" and wish.status == "submitted"
+
+
+def test_others_cannot_see_or_change_a_wish(app, client, set_today, home_setup):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    client.post("/competence/wishes/new", data=_wish(home_setup))
+    with app.app_context():
+        wish_id = db.session.scalar(select(CourseWish.id))
+    client.post("/auth/logout")
+    _login(client, "kollega@x.dk")
+    assert client.get(f"/competence/wishes/{wish_id}/edit").status_code == 403
+    assert client.post(f"/competence/wishes/{wish_id}/withdraw").status_code == 403
+    assert "Low arousal" not in client.get("/competence/").get_data(as_text=True)
+    client.post("/auth/logout")
+    _login(client, "anden@x.dk")
+    assert client.get(f"/competence/overview/{home_setup['dep']}").status_code == 403
+
+
+def test_overview_forward_locks_and_only_the_head_reopens(app, client, make_client, set_today, home_setup,
+                                                         monkeypatch):
+    events = []
+    monkeypatch.setattr("app.competence.services.emit", lambda name, **kw: events.append((name, kw)))
+    set_today(datetime(2026, 9, 20, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    client.post("/competence/wishes/new", data=_wish(home_setup))
+    with app.app_context():
+        wish_id = db.session.scalar(select(CourseWish.id))
+    set_today(datetime(2026, 10, 12, 12, tzinfo=clock.TZ))
+    leader = make_client()
+    _login(leader, "leder@x.dk")
+    url = f"/competence/overview/{home_setup['dep']}?aar=2027"
+    page = leader.get(url).get_data(as_text=True)
+    assert "Karl Kollega" in page  # has not submitted
+    assert leader.post(url, data={"recommendation": "Vi anbefaler low arousal.", f"priority-{wish_id}": "1"}
+                       ).status_code == 302
+    assert leader.post(f"/competence/overview/{home_setup['dep']}/forward?aar=2027").status_code == 302
+    assert [e[0] for e in events] == ["competence.wish_submitted", "competence.overview_forwarded"]
+    assert events[1][1]["department_id"] == home_setup["dep"] and events[1][1]["year"] == 2026
+    response = leader.post(url, data={"recommendation": "Ændret", f"priority-{wish_id}": "2"})
+    assert response.status_code == 400
+    assert "sendt videre til tilbudslederen og kan ikke ændres" in response.get_data(as_text=True)
+    assert leader.post(f"/competence/overview/{home_setup['dep']}/reopen?aar=2027").status_code == 403
+    with app.app_context():
+        overview = db.session.scalar(select(DepartmentOverview))
+        assert overview.is_locked and overview.recommendation == "Vi anbefaler low arousal."
+        assert overview.forwarded_by_id == home_setup["leader"]
+        assert db.session.get(CourseWish, wish_id).priority == 1
+    head = make_client()
+    _login(head, "chef@x.dk")
+    assert head.post(f"/competence/overview/{home_setup['dep']}/reopen?aar=2027").status_code == 302
+    assert leader.post(url, data={"recommendation": "Ændret", f"priority-{wish_id}": "2"}).status_code == 302
+
+
+def test_overview_export_xlsx_and_csv(app, client, set_today, home_setup):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    set_today(datetime(2026, 9, 20, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    client.post("/competence/wishes/new", data=_wish(home_setup))
+    client.post("/competence/wishes/new", data=_wish(home_setup, title="KRAP", cost="10000"))
+    client.post("/auth/logout")
+    _login(client, "leder@x.dk")
+    response = client.get(f"/competence/overview/{home_setup['dep']}/export.xlsx?aar=2027")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("Afdeling", "Medarbejder", "Type", "Ønske", "Udbyder", "Pris (kr.)")
+    assert sorted(r[5] for r in rows[1:3]) == [4500.5, 10000]
+    assert rows[-1][0] == "I alt" and rows[-1][5] == 14500.5
+    csv = client.get(f"/competence/overview/{home_setup['dep']}/export.csv?aar=2027").data
+    assert csv.startswith(b"\xef\xbb\xbf")
+    text = csv.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Afdeling;Medarbejder;Type;Ønske")
+    assert ";14500,50;" in text
