@@ -250,8 +250,8 @@ def _insert_new(values: list[dict]) -> int:
         raise RuntimeError(f"unsupported database {dialect}")
     statement = insert(QualitySnapshot).values(values).on_conflict_do_nothing(
         index_elements=["home_id", "indicator_key", "scope", "month_on"]
-    )
-    return db.session.execute(statement).rowcount or 0
+    ).returning(QualitySnapshot.id)
+    return len(db.session.execute(statement).all())
 
 
 def _hash(raw: str) -> str:
