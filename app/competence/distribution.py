@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app import clock
 from app.audit.services import record
@@ -80,7 +81,9 @@ def _check_editable(dist: Distribution, version: int | None) -> None:
 
 
 def _touch(dist: Distribution) -> None:
+    """Write the row (and so bump its version) on every change, even within one frozen clock tick."""
     dist.updated_at = clock.now()
+    flag_modified(dist, "updated_at")
 
 
 def save_budget(dist: Distribution, budget, note: str, actor, version: int | None = None) -> None:
@@ -104,7 +107,7 @@ def add_line(dist: Distribution, data: dict, actor, version: int | None = None) 
             raise CompetenceError("Vælg en afdeling i dit eget tilbud.")
     if category in ("department", "supervision") and department is None:
         raise CompetenceError("Vælg afdelingen for linjen.")
-    line = DistributionLine(distribution=dist, category=category, department_id=department.id if department else None)
+    line = DistributionLine(category=category, department_id=department.id if department else None)
     wish = None
     if category == "wish":
         wish = db.session.get(CourseWish, int(data.get("wish_id") or 0))
@@ -141,6 +144,7 @@ def add_line(dist: Distribution, data: dict, actor, version: int | None = None) 
     line.note = (data.get("note") or "").strip()[:2000]
     if category == "supervision" and not (line.sessions or line.hours):
         raise CompetenceError("Skriv antal sessioner eller timer for supervisionen.")
+    dist.lines.append(line)
     _touch(dist)
     db.session.flush()
     record("competence.distribution_line_added", dist, summary=line.title, actor=actor)

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from app import clock
 from app.audit.services import record
@@ -273,6 +274,7 @@ def save_overview(department: Department, year: int, priorities: dict[int, int |
         wishes[wish_id].priority = priority
     overview.recommendation = (recommendation or "").strip()[:8000]
     overview.updated_at = clock.now()
+    flag_modified(overview, "updated_at")
     db.session.flush()
     record("competence.overview_saved", overview, summary=department.name, actor=actor, year=year)
     return overview
