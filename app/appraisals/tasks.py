@@ -49,9 +49,13 @@ def leaders_by_department(home_id: int, on: date) -> dict[int, set[int]]:
 def talk_tasks(home, start: date, end: date):
     today = clock.today()
     leaders = leaders_by_department(home.id, today)
+    # A talk overdue since an earlier year is dated 1 January this year, so "Mine opgaver" and this year's
+    # årshjul still show it; its uid keeps the real expected day, so it stays the same calendar entry.
+    floor = date(today.year, 1, 1)
     for kind in (MU, LU):
         for row in statuses(home.id, kind, today):
-            if row.status not in (DUE, OVERDUE) or not start <= row.expected_on <= end:
+            due_on = max(row.expected_on, floor)
+            if row.status not in (DUE, OVERDUE) or not start <= due_on <= end:
                 continue
             person = row.person
             if kind == MU:
@@ -62,7 +66,8 @@ def talk_tasks(home, start: date, end: date):
                 user_ids = frozenset()
                 title = f"LU-samtale med {person.name}"
             yield Task(
-                uid=task_uid(kind, person.id, row.expected_on), title=title, due_on=row.expected_on, home_id=home.id,
+                uid=task_uid(kind, person.id, row.expected_on), title=title, due_on=due_on, home_id=home.id,
                 source=SOURCE, responsible=None if user_ids else "head", user_ids=user_ids, url=_url(person.id),
-                detail="Ingen samtale endnu" if row.last_on is None else f"Seneste {row.last_on:%d.%m.%Y}",
+                detail=(f"Forventet senest {row.expected_on:%d.%m.%Y}; "
+                        + ("ingen samtale endnu" if row.last_on is None else f"seneste {row.last_on:%d.%m.%Y}")),
             )
