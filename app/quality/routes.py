@@ -77,7 +77,7 @@ def index():
         departments=_departments_for(home), sees_home=can(current_user, "quality.home", home), rows=rows,
         charts=charts, cycle=services.cycle_summary(home, department_id, today), today=today,
         green=green, yellow=yellow, guideline_url=guideline_url,
-        guideline_titles=services.guideline_titles({r.indicator.guideline_slug for r in rows}),
+        guideline_titles=services.guideline_titles(home, {r.indicator.guideline_slug for r in rows}),
     )
 
 
@@ -95,7 +95,7 @@ def exceptions(key: str):
         "quality/exceptions.html", home=home, department=department, scope_name=_scope_name(home, department),
         indicator=indicator, result=result, today=today,
         light=services.light(result.share, home) if result else "error", guideline_url=guideline_url,
-        guideline_titles=services.guideline_titles({indicator.guideline_slug}),
+        guideline_titles=services.guideline_titles(home, {indicator.guideline_slug}),
     )
 
 
@@ -112,7 +112,7 @@ def pdf():
     content = build_pdf(
         home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=rows,
         cycle=services.cycle_summary(home, department_id, today), thresholds=services.thresholds(home),
-        guideline_titles=services.guideline_titles({r.indicator.guideline_slug for r in rows}),
+        guideline_titles=services.guideline_titles(home, {r.indicator.guideline_slug for r in rows}),
     )
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"

@@ -290,23 +290,20 @@ def token_for(raw: str | None) -> QualityApiToken | None:
     return token
 
 
-def guideline_titles(slugs: set[str]) -> dict[str, str]:
-    """slug -> the guideline's title, for the slugs the guidelines feature knows; the slug stands in for the rest."""
+def guideline_titles(home: Home, slugs: set[str]) -> dict[str, str]:
+    """slug -> the published title of the guideline that applies to the home (a local one before a regional
+    namesake); the slug, made readable, stands in for a guideline the home does not have. One query."""
     titles = {slug: slug.replace("-", " ").capitalize() for slug in slugs}
-    try:
-        from app.guidelines.models import Guideline
-    except ImportError:
+    if not slugs:
         return titles
-    from sqlalchemy.orm import QueryableAttribute
+    from app.guidelines.models import PUBLISHED, Guideline, GuidelineVersion
+    from app.guidelines.services import applies_to_home
 
-    slug_column, title_column = getattr(Guideline, "slug", None), getattr(Guideline, "title", None)
-    if not (isinstance(slug_column, QueryableAttribute) and isinstance(title_column, QueryableAttribute) and slugs):
-        return titles
-    try:
-        found = db.session.execute(select(slug_column, title_column).where(slug_column.in_(sorted(slugs)))).all()
-    except Exception:
-        log.exception("Guideline titles could not be read")
-        db.session.rollback()
-        return titles
-    titles.update({slug: title for slug, title in found if title})
+    found = db.session.execute(
+        select(Guideline.slug, GuidelineVersion.title, Guideline.home_id)
+        .join(GuidelineVersion, GuidelineVersion.guideline_id == Guideline.id)
+        .where(applies_to_home(home), GuidelineVersion.status == PUBLISHED, Guideline.slug.in_(sorted(slugs)))
+    ).all()
+    for slug, title, _home_id in sorted(found, key=lambda r: r.home_id is not None):
+        titles[slug] = title
     return titles

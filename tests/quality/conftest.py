@@ -45,7 +45,7 @@ def registry():
 
 def staff_are_paedagogues(home, department_id, on: date) -> IndicatorResult:
     """A test indicator over the people who work in the home (or department) on a day: met = pædagoger.
-    Two queries whatever the number of people, like a real indicator should be."""
+    One query whatever the number of people, as a real indicator should be."""
     query = select(User.id, User.name, User.profession).where(
         User.home_id == home.id, or_(User.left_on.is_(None), User.left_on > on), User.hired_on <= on,
     )
@@ -66,7 +66,7 @@ def staff_indicator(registry):
 def pdf_text(data: bytes) -> str:
     """The text drawn in a reportlab PDF: inflate its streams and read the (...) Tj strings."""
     chunks = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\n?endstream", data, re.S):
         try:
             if raw.rstrip().endswith(b"~>"):
                 raw = base64.a85decode(raw.strip(), adobe=True)
@@ -76,6 +76,19 @@ def pdf_text(data: bytes) -> str:
         chunks.append(raw.decode("latin-1"))
     text = "".join(chunks)
     strings = re.findall(r"\(((?:\\.|[^\\)])*)\)\s*Tj", text)
-    decoded = [re.sub(r"\\([0-7]{3}|.)", lambda m: chr(int(m.group(1), 8)) if m.group(1).isdigit()
-                      else m.group(1), s) for s in strings]
-    return "\n".join(decoded).replace("\x85", "–")
+    decoded = []
+    for string in strings:
+        raw = re.sub(r"\\([0-7]{3}|.)", lambda m: chr(int(m.group(1), 8)) if m.group(1).isdigit() else m.group(1),
+                     string)
+        # Text is drawn in WinAnsi (cp1252); reportlab writes the bullet as 0x7f.
+        decoded.append(raw.encode("latin-1").replace(b"\x7f", b"\x95").decode("cp1252", errors="replace"))
+    return "\n".join(decoded)
+
+
+@pytest.fixture
+def no_task_sources():
+    """No årshjul task sources while the test runs (the real ones come back afterwards)."""
+    saved = dict(hooks._task_sources)
+    hooks._task_sources.clear()
+    yield
+    hooks._task_sources.update(saved)
