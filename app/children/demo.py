@@ -86,6 +86,8 @@ def load_children(home: Home, rng: random.Random, scale: str) -> None:
 
     team_rows: list[dict] = []
     physio_plan_rows: list[dict] = []
+    referrals: list[tuple[PhysioReferral, str]] = []
+    plan_rows: list[dict] = []
     plan_interval = int(home.setting("plan_interval_months"))
     physio_interval = int(home.setting("physio_interval_months"))
     for index, (child, profile) in enumerate(children):
@@ -108,28 +110,33 @@ def load_children(home: Home, rng: random.Random, scale: str) -> None:
                 last = today - timedelta(days=rng.randint(3, 45))
             earlier = max(clock.add_months(last, -plan_interval), child.admitted_on)
             for updated_on in (earlier, last):
-                update = IndividualPlanUpdate(child_id=child.id, updated_on=updated_on,
-                                              updated_by_id=people[0] if people else None)
-                if is_demo_home:
-                    for position, (title, sub) in enumerate(rng.sample(GOALS, 3)):
-                        update.goals.append(PlanGoal(position=position, title=title, is_sub_goal=sub,
-                                                     status=rng.choice(["active", "active", "achieved"])))
+                row = dict(child_id=child.id, updated_on=updated_on, updated_by_id=people[0] if people else None)
+                if not is_demo_home:
+                    plan_rows.append(row)
+                    continue
+                update = IndividualPlanUpdate(**row)
+                for position, (title, sub) in enumerate(rng.sample(GOALS, 3)):
+                    update.goals.append(PlanGoal(position=position, title=title, is_sub_goal=sub,
+                                                 status=rng.choice(["active", "active", "achieved"])))
                 db.session.add(update)
         if profile.startswith("physio"):
             days = rng.randint(10, 30) if profile == "physio_no_plan" else rng.randint(250, 700)
             referred_on = max(today - timedelta(days=days), child.admitted_on)
             referral = PhysioReferral(child_id=child.id, referred_on=referred_on)
             db.session.add(referral)
-            db.session.flush()
-            if profile != "physio_no_plan":
-                updated_on = (clock.add_months(today, -physio_interval) - timedelta(days=rng.randint(5, 40))
-                              if profile == "physio_overdue" else today - timedelta(days=rng.randint(5, 60)))
-                updated_on = max(updated_on, referral.referred_on)
-                physio_plan_rows.append(dict(referral_id=referral.id, updated_on=updated_on,
-                                             next_follow_up_on=clock.add_months(updated_on, physio_interval),
-                                             updated_by_id=None))
-    if team_rows:
-        db.session.execute(insert(ContactTeamMember), team_rows)
+            referrals.append((referral, profile))
+    db.session.flush()
+    for referral, profile in referrals:
+        if profile != "physio_no_plan":
+            updated_on = (clock.add_months(today, -physio_interval) - timedelta(days=rng.randint(5, 40))
+                          if profile == "physio_overdue" else today - timedelta(days=rng.randint(5, 60)))
+            updated_on = max(updated_on, referral.referred_on)
+            physio_plan_rows.append(dict(referral_id=referral.id, updated_on=updated_on,
+                                         next_follow_up_on=clock.add_months(updated_on, physio_interval),
+                                         updated_by_id=None))
+    for model, rows in ((ContactTeamMember, team_rows), (IndividualPlanUpdate, plan_rows)):
+        if rows:
+            db.session.execute(insert(model), rows)
     if physio_plan_rows:
         db.session.execute(insert(PhysioPlanUpdate), physio_plan_rows)
     db.session.flush()

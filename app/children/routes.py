@@ -446,7 +446,9 @@ def checks():
 @login_required
 def access_log():
     department, department_ids = _scope_from_request()
-    authorize("children.log")
+    child_id = request.args.get("barn", type=int)
+    child = _child_or_404(child_id) if child_id else None
+    authorize("children.log", child)
     if department is not None:
         authorize("children.checks", department.id)
     page = max(request.args.get("side", 1, type=int) or 1, 1)
@@ -455,11 +457,7 @@ def access_log():
              .where(ChildAccessLog.home_id == current_user.home_id))
     if department_ids is not None:
         query = query.where(Child.department_id.in_(department_ids))
-    child_id = request.args.get("barn", type=int)
-    child = None
-    if child_id:
-        child = _child_or_404(child_id)
-        authorize("children.log", child)
+    if child is not None:
         query = query.where(ChildAccessLog.child_id == child.id)
     rows = db.session.scalars(query.order_by(ChildAccessLog.at.desc(), ChildAccessLog.id.desc())
                               .offset((page - 1) * LOG_PAGE_SIZE).limit(LOG_PAGE_SIZE + 1)).all()
