@@ -7,6 +7,7 @@ feature's public answers for other features (the competence profile, the neurope
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -72,7 +73,7 @@ def parse_money(value, label: str = "Forventet pris") -> Decimal:
         amount = value
     else:
         text = str(value if value is not None else "").strip().replace(" ", "").replace("kr.", "").replace("kr", "")
-        if "," in text:
+        if "," in text or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
             text = text.replace(".", "").replace(",", ".")
         try:
             amount = Decimal(text)

@@ -68,3 +68,11 @@ def test_a_course_cannot_be_completed_in_the_future(app, set_today):
         with pytest.raises(CompetenceError, match="fremtiden"):
             record_completion(employee, {"title": "X", "completed_on": date(2026, 6, 2)}, leader)
         assert db.session.scalar(select(CourseCompletion.id)) is None
+
+
+@pytest.mark.parametrize(("text", "kroner"), [("6.500", "6500.00"), ("4.500,50", "4500.50"), ("12500.5", "12500.50"),
+                                              ("1.234.567", "1234567.00"), ("0", "0.00"), ("450 kr.", "450.00")])
+def test_danish_amounts_are_read_as_kroner(text, kroner):
+    from app.competence.services import parse_money
+
+    assert str(parse_money(text)) == kroner
