@@ -201,13 +201,18 @@ def _next_number(guideline: Guideline) -> int:
                               .where(GuidelineVersion.guideline_id == guideline.id)) or 0) + 1
 
 
+def _clean(text: str | None) -> str:
+    """Form text without NUL and other control characters PostgreSQL or a reader cannot use (tabs, newlines stay)."""
+    return "".join(ch for ch in (text or "") if ch >= " " or ch in "\t\n\r")
+
+
 def save_draft(guideline: Guideline, author, data: dict, *, draft_id: int | None, lock_version: int | None):
     """Create or update the guideline's one draft from the edit form.
 
     `draft_id`/`lock_version` are what the form was opened with; a draft created or saved by someone else
     since then raises StaleDraftError instead of overwriting their text.
     """
-    if not (data.get("title") or "").strip() or not (data.get("body") or "").strip():
+    if not _clean(data.get("title")).strip() or not _clean(data.get("body")).strip():
         raise GuidelineError("Titel og tekst skal udfyldes.")
     published = guideline.published
     draft = guideline.draft
@@ -226,12 +231,12 @@ def save_draft(guideline: Guideline, author, data: dict, *, draft_id: int | None
             cycle=[dict(e) for e in base.cycle or []], author_id=author.id,
         )
         db.session.add(draft)
-    draft.title = data["title"].strip()
-    draft.body = data["body"].replace("\r\n", "\n")
-    draft.standard = data.get("standard", "").strip() or published.standard
-    draft.scope = data.get("scope", "").strip() or published.scope
+    draft.title = _clean(data["title"]).strip()
+    draft.body = _clean(data["body"]).replace("\r\n", "\n")
+    draft.standard = _clean(data.get("standard")).strip() or published.standard
+    draft.scope = _clean(data.get("scope")).strip() or published.scope
     draft.revision_responsible = data.get("revision_responsible") or published.revision_responsible
-    draft.change_note = (data.get("change_note") or "").strip()
+    draft.change_note = _clean(data.get("change_note")).strip()
     draft.is_significant = bool(data.get("is_significant"))
     draft.author_id = author.id
     db.session.flush()
@@ -310,7 +315,7 @@ def review_without_changes(guideline: Guideline, user, note: str) -> GuidelineRe
         raise GuidelineError("Kun godkenderen af retningslinjen kan registrere en revision.")
     today = clock.today()
     review = GuidelineReview(guideline=guideline, version_id=version.id, reviewed_by_id=user.id, reviewed_on=today,
-                             note=note.strip())
+                             note=_clean(note).strip())
     db.session.add(review)
     db.session.flush()
     record("guidelines.reviewed", review, summary=f"Revideret uden ændringer: {version.title}", home_id=user.home_id,
