@@ -97,7 +97,8 @@ def _release(reminders: list[Reminder], today: date) -> None:
 def _line(reminder: Reminder, today: date, base_url: str) -> str:
     task = reminder.task
     if reminder.kind == "overdue":
-        when = f"Fristen var {dadate(task.due_on)} – overskredet med {(today - task.due_on).days} dage"
+        days = (today - task.due_on).days
+        when = f"Fristen var {dadate(task.due_on)} – overskredet med {days} {'dag' if days == 1 else 'dage'}"
     else:
         when = f"Frist: {dadate(task.due_on)} ({KIND_TEXT[reminder.kind]})"
     lines = [f"- {task.title}", f"  {when}"]

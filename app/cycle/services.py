@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +17,8 @@ from app.audit.services import record
 from app.cycle.models import MiniMedMeeting, TaskCompletion
 from app.cycle.rules import WhenError, due_dates
 from app.extensions import db
-from app.guidelines.services import guideline_path, published_cycle_entries
+from app.guidelines.models import PUBLISHED, SUPERSEDED, Guideline, GuidelineVersion
+from app.guidelines.services import applies_to_home, guideline_path, published_cycle_entries
 from app.hooks import Task
 from app.people.models import Department, Home
 
@@ -44,6 +45,17 @@ class CycleError(Exception):
 def cycle_entries(home: Home) -> list[dict]:
     """Every cycle entry of the guidelines published for the home (the guidelines feature's contract)."""
     return published_cycle_entries(home)
+
+
+def in_force_from(home: Home) -> dict[str, date]:
+    """Per guideline slug: the day its first published version took effect. Duties due before it are none."""
+    rows = db.session.execute(
+        select(Guideline.slug, func.min(GuidelineVersion.effective_from))
+        .join(GuidelineVersion, GuidelineVersion.guideline_id == Guideline.id)
+        .where(applies_to_home(home), GuidelineVersion.status.in_([PUBLISHED, SUPERSEDED]))
+        .group_by(Guideline.slug)
+    )
+    return {key: value for key, value in rows.all()}
 
 
 def task_uid(home_id: int, slug: str, key: str, department_id: int | None, due_on: date) -> str:
@@ -96,15 +108,17 @@ def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | No
     meetings = meeting_dates(home.id, start.year, end.year)
     if completions is None:
         completions = completions_between(home.id, start, end)
+    since = in_force_from(home)
     tasks = []
     for entry in entries:
-        for year in range(start.year, end.year + 1):
+        first_day = since.get(entry["slug"], start)
+        for year in range(max(start.year, first_day.year), end.year + 1):
             try:
                 days = due_dates(entry["when"], year, temp_meeting_months=months, meeting_dates=meetings)
             except WhenError:
                 continue  # refused at import; an old stored entry must not break every page
             for due_on in days:
-                if not start <= due_on <= end:
+                if not start <= due_on <= end or due_on < first_day:
                     continue
                 for department_id in (departments if entry.get("per_department") else [None]):
                     uid = task_uid(home.id, entry["slug"], entry["key"], department_id, due_on)

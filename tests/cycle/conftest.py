@@ -109,7 +109,8 @@ def people(app, set_today) -> People:
         old = make_department(home, "Lukket afdeling")
         old.is_active = False
         made = {
-            "head": make_user(home, [dep_a], roles=(Role.HEAD, Role.MINI_MED), email="head@test.dk", name="Hanne Leder"),
+            "head": make_user(home, [dep_a], roles=(Role.HEAD, Role.MINI_MED), email="head@test.dk",
+                              name="Hanne Leder"),
             "leader_a": make_user(home, [dep_a], roles=(Role.DEPARTMENT_LEADER,), email="leder-a@test.dk",
                                   name="Anders A"),
             "leader_b": make_user(home, [dep_b], roles=(Role.DEPARTMENT_LEADER,), email="leder-b@test.dk",
