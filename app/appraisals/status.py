@@ -23,7 +23,7 @@ from app.appraisals.models import (
     NeuroRecord,
     Talk,
 )
-from app.database import danish
+from app.database import danish_key
 from app.extensions import db
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User, UserRole
@@ -143,10 +143,11 @@ def statuses(home_id: int, kind: str, on: date | None = None, department_ids: It
              with_departments: bool = True) -> list[TalkStatus]:
     """The talk status of everyone in a home (or some departments) who is expected a talk of this kind."""
     on = on or clock.today()
-    query = population_query(home_id, kind, on, department_ids).order_by(danish(User.name), User.id)
+    query = population_query(home_id, kind, on, department_ids)
     if with_departments:
         query = query.options(selectinload(User.departments))
-    people = db.session.scalars(query).all()
+    # Sorted in Python: one Danish key per person instead of a collation call per comparison on SQLite.
+    people = sorted(db.session.scalars(query).all(), key=lambda p: (danish_key(p.name), p.id))
     return statuses_for(people, kind, on)
 
 

@@ -142,3 +142,13 @@ def test_dashboard_panels(app, demo, auth, client):
     assert "Din næste MU-samtale forventes senest" in html
     assert f"{expected.day}. " in html and str(expected.year) in html
     assert "Se samtaleoversigten" not in html
+
+
+def test_overview_dates_read_like_the_dadate_filter(app, demo, auth, client):
+    from app.appraisals.routes import _date_formatter
+    from app.web import dadate
+
+    d = _date_formatter()
+    with app.test_request_context():
+        for day in (date(2026, 1, 1), date(2026, 5, 31), date(2027, 10, 9), date(2028, 2, 29)):
+            assert d(day) == dadate(day)
