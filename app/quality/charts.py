@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 WIDTH, HEIGHT = 260, 72
-LEFT, RIGHT, TOP, BOTTOM = 26, 6, 6, 16
+LEFT, RIGHT, TOP, BOTTOM = 32, 6, 6, 16
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,9 @@ class Trend:
     height: int
     points: list[Point]
     segments: list[str]  # polyline "x,y x,y" strings, broken where a month has no figure
-    guides: list[tuple[float, float, str]]  # (y, percent, css class) for the 100 %, green and yellow lines
-    ticks: list[tuple[float, str]]  # (x, month label) for the first, middle and last month
+    guides: list[tuple[float, str]]  # (y, css class) for the green and yellow threshold lines
+    axis: list[tuple[float, str]]  # (y, label) for 100 % and 0 %
+    ticks: list[tuple[float, str, str]]  # (x, month label, text-anchor) for the first, middle and last month
     left: int
     right: int
     bottom: float
@@ -58,10 +59,12 @@ def trend(series: list[tuple[date, float | None]], green: float, yellow: float) 
     for index in sorted({0, len(series) // 2, len(series) - 1}):
         if 0 <= index < len(series):
             month = series[index][0]
-            ticks.append((round(LEFT + index * step, 1), f"{month.month:02d}.{month.year % 100:02d}"))
+            anchor = "end" if index == len(series) - 1 and index else "middle"
+            ticks.append((round(LEFT + index * step, 1), f"{month.month:02d}.{month.year % 100:02d}", anchor))
     return Trend(
         WIDTH, HEIGHT, points,
         [" ".join(f"{p.x},{p.y}" for p in segment) for segment in segments if len(segment) > 1],
-        [(_y(100), 100, "guide"), (_y(green), green, "guide-green"), (_y(yellow), yellow, "guide-yellow")],
+        [(_y(green), "guide-green"), (_y(yellow), "guide-yellow")],
+        [(_y(100), "100"), (_y(0), "0")],
         ticks, LEFT, WIDTH - RIGHT, HEIGHT - BOTTOM,
     )

@@ -41,7 +41,8 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
         pageCompression=1 if compress else 0,
     )
     styles = getSampleStyleSheet()
-    small = ParagraphStyle("small", parent=styles["BodyText"], fontSize=8.5, leading=10.5)
+    small = ParagraphStyle("small", parent=styles["BodyText"], fontSize=8.5, leading=10.5, spaceBefore=0,
+                           spaceAfter=1)
     cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=9, leading=11)
     story = [
         Paragraph(escape(title), styles["Title"]),
@@ -75,7 +76,7 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
             f"til {format_date(cycle.end, 'd. MMMM y')} er udført ({_percent(cycle.share)}; "
             f"{LIGHT_LABELS[cycle.light].lower()})."), cell))
         for task in cycle.missed:
-            story.append(Paragraph(escape(f"• {format_date(task.due_on, 'd. MMMM y')}: {task.title}"), small))
+            story.append(Paragraph(escape(f"• {format_date(task.due_on, 'd. MMMM y')}: {cycle.label(task)}"), small))
     else:
         story.append(Paragraph("Ingen opgaver i årshjulet har haft frist i år endnu.", cell))
     story += [Spacer(1, 5 * mm), Paragraph("Afvigelser ved navn", styles["Heading2"])]

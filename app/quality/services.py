@@ -64,6 +64,12 @@ class CycleSummary:
     done: int
     light: str
     missed: list = field(default_factory=list)
+    department_names: dict[int, str] = field(default_factory=dict)
+
+    def label(self, task) -> str:
+        """The task's title, with its department when every department has its own copy of the duty."""
+        name = self.department_names.get(task.department_id) if task.department_id else None
+        return f"{task.title} ({name})" if name else task.title
 
     @property
     def share(self) -> float | None:
@@ -198,7 +204,8 @@ def cycle_summary(home: Home, department_id: int | None, today: date) -> CycleSu
         tasks = [t for t in tasks if t.department_id == department_id]
     done = sum(1 for t in tasks if t.is_done)
     missed = [t for t in tasks if not t.is_done]
-    summary = CycleSummary(start, end, len(tasks), done, "none", missed)
+    names = {d.id: d.name for d in home.departments} if any(t.department_id for t in missed) else {}
+    summary = CycleSummary(start, end, len(tasks), done, "none", missed, names)
     summary.light = light(summary.share, home)
     return summary
 

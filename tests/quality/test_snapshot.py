@@ -179,7 +179,7 @@ def test_cycle_duties_due_this_year_and_how_many_are_done(app, client, homes, re
     login(client, homes[0].head)
     html = client.get("/quality/").get_data(as_text=True)
     cycle = html[html.index("Årshjulets opgaver"):]
-    assert "2 af 3 opgaver" in cycle and "Oversigt sendt" in cycle
+    assert "2 af 3 opgaver" in cycle and "Oversigt sendt (Skovbrynet)" in cycle
     assert "Frist i dag" not in cycle and "Sidste år" not in cycle
     html = client.get(f"/quality/?afdeling={homes[0].dep_a}").get_data(as_text=True)
     assert "1 af 2 opgaver" in html[html.index("Årshjulets opgaver"):]
