@@ -1,5 +1,6 @@
 from collections import OrderedDict
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -51,8 +52,12 @@ def _departments(home_id: int) -> list[Department]:
 
 
 def _safe_next(default: str) -> str:
+    """Back to the page the form was on: a local path only (no scheme, host, or backslash tricks)."""
     target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 @bp.get("/")

@@ -38,6 +38,12 @@ FULFILLING_EVENTS = (
 )
 
 
+def clean_text(value: str | None, limit: int) -> str:
+    """Form text without control characters (PostgreSQL refuses NUL), newlines kept, trimmed to a limit."""
+    text = (value or "").replace("\r\n", "\n")
+    return "".join(c for c in text if c in "\n\t" or ord(c) >= 32).strip()[:limit]
+
+
 class CycleError(Exception):
     """An action the annual cycle's rules refuse; the message is Danish and shown to the person."""
 
@@ -55,7 +61,7 @@ def in_force_from(home: Home) -> dict[str, date]:
         .where(applies_to_home(home), GuidelineVersion.status.in_([PUBLISHED, SUPERSEDED]))
         .group_by(Guideline.slug)
     )
-    return {key: value for key, value in rows.all()}
+    return dict(rows.all())
 
 
 def task_uid(home_id: int, slug: str, key: str, department_id: int | None, due_on: date) -> str:
@@ -152,7 +158,7 @@ def mark_done(task: Task, user, note: str = "") -> TaskCompletion:
     if task.is_done or completion_for(task.home_id, task.uid) is not None:
         raise CycleError("Opgaven er allerede markeret som udført.")
     completion = TaskCompletion(home_id=task.home_id, uid=task.uid, due_on=task.due_on, done_at=clock.now(),
-                                done_by_id=user.id, note=note.strip()[:2000])
+                                done_by_id=user.id, note=clean_text(note, 2000))
     db.session.add(completion)
     try:
         with db.session.begin_nested():
@@ -271,8 +277,8 @@ def save_meeting(home: Home, meeting: MiniMedMeeting | None, data: dict, attende
         db.session.add(meeting)
     before = None if creating else meeting.held_on
     meeting.held_on = data["held_on"]
-    meeting.title = (data.get("title") or "").strip() or "Mini-MED-møde"
-    meeting.minutes = (data.get("minutes") or "").replace("\r\n", "\n").strip()
+    meeting.title = clean_text(data.get("title"), 160) or "Mini-MED-møde"
+    meeting.minutes = clean_text(data.get("minutes"), 20000)
     meeting.attendees = list(attendees)
     db.session.flush()
     if creating:

@@ -134,3 +134,15 @@ def test_a_course_wish_counts_for_that_employee_only(app, people, import_guideli
     wishes = _uid(people, "kursusoensker", due="2026-10-01")
     assert rows == [f"{wishes}~u{people.ids['employee_a']}"]
     assert not _tasks(app, people)[wishes].is_done
+
+
+def test_the_way_back_stays_on_this_site(app, people, import_guidelines, login):
+    import_guidelines()
+    client = login(people.head)
+    for index, target in enumerate(("//evil.example/x", "/\\evil.example", "https://evil.example/")):
+        uid = _uid(people, "oversigt", people.dep_a) if index == 0 else _uid(people, "plan", due="2026-12-31")
+        if index == 2:
+            uid = _uid(people, "februar", due="2026-02-28")
+        response = client.post("/cycle/opgaver/udfoert", data={"uid": uid, "next": target})
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/cycle/?aar=2026"), target

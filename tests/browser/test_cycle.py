@@ -1,0 +1,64 @@
+"""The årshjul journey in Chromium: the tilbudsleder sees that the Mini-MED meetings are missing, schedules
+one, finds the duty on its date, marks a duty done and subscribes to the calendar feed."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from app import clock
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "demo1234"
+
+
+def test_head_plans_meeting_marks_duty_done_and_subscribes(app, demo, page, live_server):
+    from app.cycle.models import MiniMedMeeting
+    from app.extensions import db
+
+    year = clock.today().year + 1
+    with app.app_context():  # next year starts without meetings, so the notice shows
+        MiniMedMeeting.query.filter(MiniMedMeeting.held_on >= date(year, 1, 1)).delete()
+        db.session.commit()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/auth/login")
+    page.locator('input[name="email"]').fill("tilbudsleder@demo.dk")
+    page.locator('input[name="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("link", name="Årshjul").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Årshjul {year - 1}")
+    page.get_by_role("link", name=str(year), exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Årshjul {year}")
+    expect(page.get_by_role("heading", name="Årets Mini-MED-møder er ikke planlagt")).to_be_visible()
+    expect(page.get_by_role("heading", name="Oktober")).to_be_visible()
+
+    page.get_by_role("link", name="Planlæg et Mini-MED-møde").click()
+    page.get_by_label("Dato").fill(f"{year}-12-03")
+    page.get_by_label("Titel").fill("Årets sidste Mini-MED-møde")
+    page.get_by_role("button", name="Gem mødet").click()
+    expect(page.locator(".flash-success")).to_contain_text("er gemt")
+    expect(page.get_by_role("cell", name=re.compile("3. december"))).to_be_visible()
+
+    page.goto(f"/cycle/?aar={year}")
+    expect(page.get_by_role("heading", name="Årets Mini-MED-møder er ikke planlagt")).to_have_count(0)
+    december = page.locator("section.month", has=page.get_by_role("heading", name="December"))
+    evaluation = december.locator("li.duty", has_text="3. december").first
+    expect(evaluation).to_be_visible()
+
+    plan = december.locator("li.duty", has_text="skriftlige kompetenceudviklingsplan").first
+    plan.get_by_role("button", name="Markér som udført").click()
+    expect(page.locator(".flash-success")).to_contain_text("markeret som udført")
+    plan = page.locator("section.month", has=page.get_by_role("heading", name="December")).locator(
+        "li.duty", has_text="skriftlige kompetenceudviklingsplan").first
+    expect(plan).to_have_class(re.compile(r"\bdone\b"))
+    expect(plan).to_contain_text("Markeret udført af Tove Tilbudsleder")
+
+    page.get_by_role("link", name="Abonnér i Outlook").click()
+    page.get_by_role("button", name="Opret kalenderlink").click()
+    feed_url = page.get_by_label("Dit kalenderlink").input_value()
+    assert re.fullmatch(r"http://.+/cycle/feed/[A-Za-z0-9_-]{40,}\.ics", feed_url)
+    feed = page.request.get(feed_url.replace("http://localhost", live_server.url))
+    assert feed.status == 200 and feed.text().startswith("BEGIN:VCALENDAR\r\n")
