@@ -17,7 +17,7 @@ from datetime import date, datetime
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app import clock, create_app
 from app.extensions import db
@@ -88,18 +88,7 @@ def app(tmp_path_factory):
 def _clean_database(app):
     yield
     clock.reset()
-    with app.app_context():
-        db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                for table in tables:
-                    connection.exec_driver_sql(f'DELETE FROM "{table}"')
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    _empty_tables(app)
 
 
 @pytest.fixture
@@ -112,11 +101,46 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def demo(app, runner):
-    """The demo home, loaded through the real `flask demo` command."""
-    result = runner.invoke(args=["demo"])
+def _empty_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                names = ", ".join(f'"{t}"' for t in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                for table in tables:
+                    connection.exec_driver_sql(f'DELETE FROM "{table}"')
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@pytest.fixture(scope="session")
+def _demo_rows(app):
+    """The demo home built once per session through the real `flask demo` command, kept as rows."""
+    result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
+    rows = {}
+    with app.app_context(), db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            rows[table.name] = [dict(r._mapping) for r in connection.execute(select(table))]
+    _empty_tables(app)
+    return rows
+
+
+@pytest.fixture
+def demo(app, _demo_rows):
+    """The demo home (as `flask demo` builds it), copied into the empty database for this test."""
+    with app.app_context(), db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            if _demo_rows[table.name]:
+                connection.execute(table.insert(), _demo_rows[table.name])
+        if connection.dialect.name == "postgresql":
+            from app.cli.backup import _reset_sequences
+
+            _reset_sequences(connection)
     return DEMO_EMAIL
 
 

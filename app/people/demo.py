@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
+from app import clock
 from app.extensions import db
 from app.people.constants import EmploymentType, Profession, Role
-from app.people.models import Department, Home, Method, Region, ResourceFunction, User
+from app.people.models import Department, Home, Membership, Method, Region, ResourceFunction, User, UserRole
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - documented demo login, loaded only by `flask demo`
 
@@ -41,28 +43,51 @@ DEMO_LOGINS = [
 
 
 class _Builder:
+    """Collects people as plain rows and writes them with a few bulk inserts (the region has ~3,000)."""
+
     def __init__(self, home: Home, rng: random.Random, today: date, password_hash: str, email_domain: str):
         self.home, self.rng, self.today = home, rng, today
         self.password_hash, self.domain = password_hash, email_domain
         self.count = 0
+        self.users: list[dict] = []
+        self.memberships: list[tuple[str, Department]] = []
+        self.roles: list[tuple[str, str]] = []
+        self.resources: list[tuple[str, str]] = []
 
     def name(self) -> str:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
 
     def person(self, departments, *, email=None, name=None, roles=(Role.EMPLOYEE,),
-               employment=EmploymentType.PERMANENT, profession=None, hired_years=None, left_on=None) -> User:
+               employment=EmploymentType.PERMANENT, profession=None, hired_years=None, left_on=None) -> str:
         self.count += 1
         profession = profession or self.rng.choice(list(Profession))
         hired_days = int((hired_years if hired_years is not None else self.rng.uniform(0.1, 12)) * 365)
-        user = User(
-            home=self.home, email=email or f"person{self.count}@{self.domain}", name=name or self.name(),
-            password_hash=self.password_hash, must_set_password=False, employment_type=employment,
-            profession=profession, is_skilled=profession in SKILLED and employment == EmploymentType.PERMANENT,
-            hired_on=self.today - timedelta(days=hired_days), left_on=left_on, departments=list(departments),
-        )
-        user.set_roles(set(roles))
-        db.session.add(user)
-        return user
+        email = email or f"person{self.count}@{self.domain}"
+        self.users.append({
+            "home_id": self.home.id, "email": email, "name": name or self.name(),
+            "password_hash": self.password_hash, "must_set_password": False, "employment_type": employment,
+            "profession": profession,
+            "is_skilled": profession in SKILLED and employment == EmploymentType.PERMANENT,
+            "hired_on": self.today - timedelta(days=hired_days), "left_on": left_on, "is_disabled": False,
+            "created_at": clock.now(), "version": 1,
+        })
+        self.memberships += [(email, d) for d in departments]
+        self.roles += [(email, str(r)) for r in set(roles)]
+        return email
+
+    def resource(self, email: str, topic: str) -> None:
+        self.resources.append((email, topic))
+
+    def write(self) -> None:
+        ids = dict(db.session.execute(
+            insert(User).returning(User.email, User.id, sort_by_parameter_order=True), self.users).all())
+        db.session.execute(insert(Membership), [{"user_id": ids[e], "department_id": d.id}
+                                                for e, d in self.memberships])
+        db.session.execute(insert(UserRole), [{"user_id": ids[e], "role": r} for e, r in self.roles])
+        if self.resources:
+            db.session.execute(insert(ResourceFunction), [
+                {"user_id": ids[e], "topic": t, "since_on": self.today - timedelta(days=200)}
+                for e, t in self.resources])
 
 
 def build_home(region: Region, name: str, rng: random.Random, today: date, password_hash: str, *,
@@ -74,6 +99,7 @@ def build_home(region: Region, name: str, rng: random.Random, today: date, passw
         department = Department(home=home, name=dep_name, methods=[Method(name=m) for m in methods])
         departments.append(department)
         db.session.add(department)
+    db.session.flush()
     b = _Builder(home, rng, today, password_hash, email_domain)
     first, second = departments[0], departments[1]
     if with_demo_logins:
@@ -99,10 +125,9 @@ def build_home(region: Region, name: str, rng: random.Random, today: date, passw
     b.person([departments[2]], name=None, roles=(Role.EMPLOYEE, Role.MINI_MED), profession=Profession.SOSU_HELPER)
     for department in departments:
         for _ in range(staff_per_department):
-            person = b.person([department])
+            email = b.person([department])
             if rng.random() < 0.12:
-                person.resource_functions.append(ResourceFunction(topic=rng.choice(RESOURCE_TOPICS),
-                                                                  since_on=today - timedelta(days=200)))
+                b.resource(email, rng.choice(RESOURCE_TOPICS))
         b.person([department], left_on=today - timedelta(days=rng.randint(30, 400)))
     temps = 7 if with_demo_logins else max(2, staff_per_department // 4)
     for i in range(temps):
@@ -110,6 +135,7 @@ def build_home(region: Region, name: str, rng: random.Random, today: date, passw
                  profession=Profession.PAEDAGOG_ASSISTANT, hired_years=rng.uniform(0.05, 2))
     b.person([departments[3]], employment=EmploymentType.AGENCY, profession=Profession.SOSU_HELPER,
              hired_years=0.1)
+    b.write()
     db.session.flush()
     return home
 
