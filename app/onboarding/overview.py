@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -12,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.database import danish
 from app.extensions import db
 from app.onboarding.models import Checklist, ChecklistItem, TempMeeting
-from app.onboarding.services import checklists_for, is_stuck, missed_last_meeting
+from app.onboarding.services import ChecklistSummary, checklist_summaries, is_stuck, missed_last_meeting
 from app.people.constants import EmploymentType
 from app.people.models import Membership, User
 
@@ -23,34 +24,34 @@ RECENT_DAYS = 365
 @dataclass
 class Row:
     person: User
-    checklists: list[Checklist] = field(default_factory=list)
+    checklists: list[ChecklistSummary] = field(default_factory=list)
     missed_meeting: TempMeeting | None = None
     today: date | None = None
 
-    @property
+    @cached_property
     def total(self) -> int:
-        return sum(len(c.items) for c in self.checklists)
+        return sum(c.total for c in self.checklists)
 
-    @property
+    @cached_property
     def done(self) -> int:
-        return sum(c.done_count for c in self.checklists)
+        return sum(c.done for c in self.checklists)
 
-    @property
+    @cached_property
     def is_ready(self) -> bool:
         """Ready to work alone: every required item done; a temp without a checklist is not."""
         if not self.checklists:
             return not self.person.is_temp
         return all(c.is_complete for c in self.checklists)
 
-    @property
+    @cached_property
     def stuck_since(self) -> date | None:
         """The last activity of a stuck checklist (see services.is_stuck), else None."""
         stuck = [c.last_activity_on for c in self.checklists if is_stuck(c, self.today)]
         return min(stuck) if stuck and not self.person.has_left(self.today) else None
 
-    @property
+    @cached_property
     def open_leader_items(self) -> int:
-        return sum(1 for c in self.checklists for i in c.items if i.is_leader_item and not i.is_done)
+        return sum(c.open_leader_items for c in self.checklists)
 
 
 def rows_for(home_id: int, department_ids: Iterable[int] | None, today: date, *,
@@ -73,6 +74,6 @@ def rows_for(home_id: int, department_ids: Iterable[int] | None, today: date, *,
     people = db.session.scalars(
         query.options(selectinload(User.departments)).order_by(danish(User.name), User.id)
     ).all()
-    lists = checklists_for(p.id for p in people)
+    lists = checklist_summaries(p.id for p in people)
     missed = missed_last_meeting(home_id, people, today)
     return [Row(person=p, checklists=lists[p.id], missed_meeting=missed.get(p.id), today=today) for p in people]

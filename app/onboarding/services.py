@@ -4,6 +4,7 @@ templates, and temp meetings. Each change flushes and writes the audit log; the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -207,19 +208,68 @@ def complete_item(item: ChecklistItem, actor: User, *, done_on: date | None, not
 # Progress and readiness
 
 
-def checklists_for(user_ids: Iterable[int]) -> dict[int, list[Checklist]]:
-    """Every checklist of the people, with items and completers loaded, by person."""
+def checklists_for(user_ids: Iterable[int], *, with_completers: bool = True) -> dict[int, list[Checklist]]:
+    """Every checklist of the people, with items (and who completed them) loaded, by person."""
     ids = list(set(user_ids))
     result: dict[int, list[Checklist]] = {i: [] for i in ids}
     if not ids:
         return result
+    items = selectinload(Checklist.items)
     rows = db.session.scalars(
         select(Checklist).where(Checklist.user_id.in_(ids))
-        .options(selectinload(Checklist.items).selectinload(ChecklistItem.completer))
+        .options(items.selectinload(ChecklistItem.completer) if with_completers else items)
         .order_by(Checklist.assigned_on, Checklist.id)
     ).all()
     for checklist in rows:
         result[checklist.user_id].append(checklist)
+    return result
+
+
+@dataclass(frozen=True)
+class ChecklistSummary:
+    """A checklist's counts, for lists of many people (no item rows loaded)."""
+
+    id: int
+    user_id: int
+    title: str
+    assigned_on: date
+    total: int
+    done: int
+    required: int
+    required_done: int
+    open_leader_items: int
+    last_done_on: date | None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.required_done == self.required
+
+    @property
+    def last_activity_on(self) -> date:
+        return max(self.assigned_on, self.last_done_on or self.assigned_on)
+
+
+def checklist_summaries(user_ids: Iterable[int]) -> dict[int, list[ChecklistSummary]]:
+    """Every checklist of the people as counts, by person, in one query."""
+    ids = list(set(user_ids))
+    result: dict[int, list[ChecklistSummary]] = {i: [] for i in ids}
+    if not ids:
+        return result
+    done = ChecklistItem.completed_at.is_not(None)
+    required = ChecklistItem.is_required.is_(True)
+    rows = db.session.execute(
+        select(Checklist.id, Checklist.user_id, Checklist.title, Checklist.assigned_on, func.count(ChecklistItem.id),
+               func.count(case((done, 1))), func.count(case((required, 1))),
+               func.count(case((done & required, 1))),
+               func.count(case(((ChecklistItem.completed_by == BY_LEADER) & ChecklistItem.completed_at.is_(None), 1))),
+               func.max(ChecklistItem.completed_on))
+        .join(ChecklistItem, ChecklistItem.checklist_id == Checklist.id)
+        .where(Checklist.user_id.in_(ids))
+        .group_by(Checklist.id, Checklist.user_id, Checklist.title, Checklist.assigned_on)
+        .order_by(Checklist.assigned_on, Checklist.id)
+    ).all()
+    for row in rows:
+        result[row[1]].append(ChecklistSummary(*row))
     return result
 
 
@@ -263,7 +313,7 @@ def is_ready_to_work_alone(user: User, on: date | None = None) -> bool:
     return readiness([user.id], on).get(user.id, False)
 
 
-def is_stuck(checklist: Checklist, today: date) -> bool:
+def is_stuck(checklist: Checklist | ChecklistSummary, today: date) -> bool:
     """Under way, not complete, and nothing ticked for STUCK_DAYS days."""
     return not checklist.is_complete and (today - checklist.last_activity_on).days >= STUCK_DAYS
 
