@@ -13,7 +13,7 @@ from app.appraisals import bp
 from app.appraisals.forms import NeuroForm
 from app.appraisals.models import LU, MU, NeuroRecord, Talk
 from app.appraisals.services import AppraisalError, record_neuro
-from app.appraisals.status import NEURO_BADGES, NEURO_STATUS_LABELS, neuro_deadline, neuro_status, status_of
+from app.appraisals.status import NEURO_BADGES, NEURO_DONE, NEURO_STATUS_LABELS, neuro_deadline, neuro_status, status_of
 from app.extensions import db
 from app.hooks import profile_sections
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS
@@ -41,6 +41,12 @@ def _completed_courses(person: User):
     return completed_courses(person)
 
 
+def _course_says_neuro_done(person: User) -> bool:
+    from app.competence.services import has_completed_neuropedagogy
+
+    return has_completed_neuropedagogy(person)
+
+
 def _render(person: User, neuro_form: NeuroForm, status: int = 200):
     today = clock.today()
     talks = db.session.scalars(
@@ -57,6 +63,7 @@ def _render(person: User, neuro_form: NeuroForm, status: int = 200):
         mu=status_of(person, MU, today), lu=status_of(person, LU, today),
         neuro=neuro, neuro_label=NEURO_STATUS_LABELS[neuro], neuro_badge=NEURO_BADGES[neuro],
         neuro_deadline=neuro_deadline(person.hired_on), neuro_rows=neuro_rows, neuro_form=neuro_form,
+        neuro_course_done=neuro != NEURO_DONE and _course_says_neuro_done(person),
         courses=_completed_courses(person), sections=profile_sections(person, current_user),
         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS,
     ), status

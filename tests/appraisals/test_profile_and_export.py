@@ -152,3 +152,19 @@ def test_overview_dates_read_like_the_dadate_filter(app, demo, auth, client):
     with app.test_request_context():
         for day in (date(2026, 1, 1), date(2026, 5, 31), date(2027, 10, 9), date(2028, 2, 29)):
             assert d(day) == dadate(day)
+
+
+def test_a_neuropedagogy_course_from_competence_is_pointed_out_until_recorded(app, demo, auth, client):
+    from app.competence.models import CourseCompletion
+
+    maja = _id(app, "medarbejder@demo.dk")
+    with app.app_context():
+        db.session.add(CourseCompletion(home_id=db.session.get(User, maja).home_id, user_id=maja,
+                                        title="Neuropædagogisk efteruddannelse", completed_on=date(2025, 3, 1),
+                                        is_neuropedagogy=True))
+        db.session.commit()
+    auth.login("leader")
+    hint = "Et gennemført kursus i neuropædagogik er registreret under kurser."
+    assert hint in client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
+    client.post(f"/appraisals/profile/{maja}/neuro", data={"status": "completed", "happened_on": "2025-03-01"})
+    assert hint not in client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
