@@ -184,7 +184,7 @@ def plan():
                 if plan_row is None:
                     plan_row = CompetencePlan(home_id=current_user.home_id, year=year)
                     db.session.add(plan_row)
-                elif form.version.data and int(form.version.data) != plan_row.version:
+                elif str(form.version.data or "").isdecimal() and int(form.version.data) != plan_row.version:
                     raise StaleDataError("stale")
                 if plan_row.is_finished:
                     raise CompetenceError("Planen er færdigskrevet og låst.")

@@ -30,7 +30,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class WishForm(FlaskForm):
     department_id = SelectField(_l("Afdeling"), coerce=int)
-    year = IntegerField(_l("Ønsket gælder år"), validators=[DataRequired(_l("Skriv et årstal."))])
+    year = IntegerField(_l("Ønsket gælder år"), validators=[DataRequired(_l("Skriv et årstal.")),
+                                                           NumberRange(2000, 2100, _l("Skriv et gyldigt årstal."))])
     kind = SelectField(_l("Type"), choices=choices(WISH_KIND_LABELS.items()))
     title = StringField(_l("Hvad ønsker du?"), validators=[DataRequired(REQUIRED), Length(max=200)])
     provider = StringField(_l("Udbyder"), validators=[Length(max=200)])

@@ -118,10 +118,8 @@ def start_distribution():
 
 
 def _version(form) -> int | None:
-    try:
-        return int(form.version.data) if form.version.data else None
-    except ValueError:
-        return None
+    raw = str(form.version.data or "")
+    return int(raw) if raw.isascii() and raw.isdecimal() else None
 
 
 def _change(dist: Distribution, form, key: str, action):

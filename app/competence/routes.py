@@ -135,10 +135,11 @@ def new_wish():
             return redirect(url_for("competence.overview", department_id=department.id, aar=wish.year))
     elif request.method == "POST":
         status = 400
-    closed = person is not None and person.id == current_user.id and is_deadline_passed(
-        current_user.home, form.year.data or next_funds_year())
+    shown_year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else (
+        next_funds_year())
+    closed = person is not None and person.id == current_user.id and is_deadline_passed(current_user.home, shown_year)
     return render_template("competence/wish_form.html", form=form, wish=None, person=person, closed=closed,
-                           deadline=wish_deadline(current_user.home, form.year.data or next_funds_year())), status
+                           deadline=wish_deadline(current_user.home, shown_year)), status
 
 
 @bp.route("/wishes/<int:wish_id>/edit", methods=["GET", "POST"])
@@ -157,7 +158,8 @@ def edit_wish(wish_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            update_wish(wish, _wish_data(form), current_user, version=int(form.version.data or wish.version))
+            version = int(form.version.data) if str(form.version.data or "").isdecimal() else wish.version
+            update_wish(wish, _wish_data(form), current_user, version=version)
             db.session.commit()
         except StaleDataError:
             db.session.rollback()
@@ -228,13 +230,13 @@ def overview(department_id: int):
         priorities = {}
         for wish in wishes:
             raw = (request.form.get(f"priority-{wish.id}") or "").strip()
-            if raw and not raw.isdigit():
+            if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
                 form.form_errors.append("Prioriteten skal være et helt tal (1 er højest).")
                 break
             priorities[wish.id] = int(raw) if raw else None
         if not form.form_errors:
             try:
-                version = int(form.version.data) if form.version.data else None
+                version = int(form.version.data) if str(form.version.data or "").isdecimal() else None
                 save_overview(department, year, priorities, form.recommendation.data, current_user, version)
                 db.session.commit()
             except StaleDataError:

@@ -161,6 +161,8 @@ def submit_wish(employee: User | None, department: Department, data: dict, actor
     year = int(data["year"])
     if year < clock.today().year:
         raise CompetenceError("Ønsker kan ikke indsendes for et år, der er gået.")
+    if year > clock.today().year + 2:
+        raise CompetenceError("Ønsker kan højst indsendes for de næste to år.")
     on_behalf = actor.id != (employee.id if employee else None)
     if department.home_id != actor.home_id or (employee is not None and employee.home_id != actor.home_id):
         raise CompetenceError("Afdelingen eller medarbejderen hører ikke til dit tilbud.")

@@ -218,3 +218,11 @@ def test_overview_export_xlsx_and_csv(app, client, set_today, home_setup):
     text = csv.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Afdeling;Medarbejder;Type;Ønske")
     assert ";14500,50;" in text
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "9999", "2029"])
+def test_a_wish_for_a_far_future_year_is_refused(app, client, set_today, home_setup, year):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new", data=_wish(home_setup, year=year))
+    assert response.status_code == 400 and _count(app) == 0
