@@ -4,9 +4,9 @@ from flask import render_template
 from markupsafe import Markup
 
 from app import clock
-from app.hooks import dashboard_panel
+from app.hooks import dashboard_panel, profile_section
 from app.onboarding.overview import rows_for
-from app.onboarding.services import checklists_for, missed_last_meeting
+from app.onboarding.services import checklist_summaries, checklists_for, missed_last_meeting
 from app.permissions import can
 
 
@@ -37,3 +37,21 @@ def leader_overview(user):
         return None
     html = render_template("onboarding/_panel_leader.html", rows=flagged, total=len(rows))
     return Markup(html)  # noqa: S704 - an autoescaped template, not raw input
+
+
+@profile_section(order=30)
+def onboarding_profile(person, viewer):
+    """A person's checklists and readiness on their profile, for themself and their leaders."""
+    lists = checklist_summaries([person.id])[person.id]
+    if not lists or not can(viewer, "onboarding.view_checklist", _Owned(person)):
+        return None
+    html = render_template("onboarding/_profile.html", person=person, checklists=lists,
+                           ready=all(c.is_complete for c in lists))
+    return Markup(html)  # noqa: S704 - an autoescaped template, not raw input
+
+
+class _Owned:
+    """Stands in for a checklist of the person when asking the checklist rule about the person."""
+
+    def __init__(self, person):
+        self.home_id, self.user_id, self.user = person.home_id, person.id, person

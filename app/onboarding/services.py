@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
@@ -27,6 +27,9 @@ from app.onboarding.models import (
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User
 
+#: How far back a temp meeting can be recorded.
+MEETING_LOOKBACK_DAYS = 2 * 366
+
 
 class OnboardingError(Exception):
     """A refused onboarding action; the message is Danish and shown as is."""
@@ -34,6 +37,12 @@ class OnboardingError(Exception):
 
 class NotAllowed(OnboardingError):
     """Refused because of who is asking (the route answers 403 with the message)."""
+
+
+def clean_text(value: str | None, limit: int) -> str:
+    """Form text without control characters (PostgreSQL refuses NUL); newlines and tabs stay; trimmed."""
+    text = "".join(c for c in (value or "") if c in "\n\t" or (c >= " " and c != "\x7f"))
+    return text.strip()[:limit]
 
 
 def _dadate(day: date) -> str:
@@ -71,7 +80,8 @@ def active_template_for(home_id: int, kind: str, department_ids: Iterable[int]) 
 def save_template(home_id: int, template: ChecklistTemplate | None, *, name: str, kind: str,
                   department_id: int | None, items: list[dict], actor: User | None) -> ChecklistTemplate:
     """Create or change a template. Checklists already assigned keep their own copy of the items."""
-    items = [i for i in items if (i.get("text") or "").strip()]
+    items = [dict(i, text=" ".join(clean_text(i.get("text"), 600).split())) for i in items]
+    items = [i for i in items if i["text"]]
     if not items:
         raise OnboardingError("En skabelon skal have mindst ét punkt.")
     if kind not in KIND_LABELS:
@@ -82,7 +92,9 @@ def save_template(home_id: int, template: ChecklistTemplate | None, *, name: str
         db.session.add(template)
     else:
         template.revision += 1
-    template.name = " ".join(name.split())[:160]
+    template.name = " ".join(clean_text(name, 400).split())[:160]
+    if not template.name:
+        raise OnboardingError("Skriv et navn til skabelonen.")
     template.kind = kind
     template.department_id = department_id
     template.changed_at = clock.now()
@@ -181,7 +193,7 @@ def complete_item(item: ChecklistItem, actor: User, *, done_on: date | None, not
         raise NotAllowed(f"Dette punkt afkrydser {person.name} selv.")
     if person.has_left(today):
         raise OnboardingError(f"{person.name} er fratrådt. Tjeklisten kan læses, men ikke ændres.")
-    note = (note or "").strip()
+    note = clean_text(note, 2000)
     if item.needs_date and done_on is None:
         raise OnboardingError("Skriv datoen for punktet (f.eks. datoen på e-learning-beviset).")
     if done_on is not None:
@@ -192,7 +204,7 @@ def complete_item(item: ChecklistItem, actor: User, *, done_on: date | None, not
     if item.needs_note and not note:
         raise OnboardingError("Skriv en note til punktet.")
     item.done_on = done_on
-    item.note = note[:2000]
+    item.note = note
     item.completed_on = today
     item.completed_at = clock.now()
     item.completer_id = actor.id
@@ -326,6 +338,8 @@ def record_meeting(home_id: int, *, held_on: date, department_id: int | None, at
     """Record a vikarmøde that has been held, with the temps who attended; fulfils the årshjul duty."""
     if held_on > today:
         raise OnboardingError("Et vikarmøde registreres, når det er holdt. Datoen kan ikke ligge i fremtiden.")
+    if held_on < today - timedelta(days=MEETING_LOOKBACK_DAYS):
+        raise OnboardingError("Vikarmøder kan registreres op til to år tilbage.")
     clash = db.session.scalar(select(TempMeeting.id).where(
         TempMeeting.home_id == home_id, TempMeeting.held_on == held_on,
         TempMeeting.department_id.is_(None) if department_id is None else TempMeeting.department_id == department_id))
@@ -335,7 +349,7 @@ def record_meeting(home_id: int, *, held_on: date, department_id: int | None, at
     eligible = {t.id for t in temps_current_on(home_id, held_on)}
     if not attendee_ids <= eligible:
         raise OnboardingError("Deltagerne skal være vikarer i tilbuddet, som var ansat på mødedagen.")
-    meeting = TempMeeting(home_id=home_id, department_id=department_id, held_on=held_on, note=(note or "").strip(),
+    meeting = TempMeeting(home_id=home_id, department_id=department_id, held_on=held_on, note=clean_text(note, 4000),
                           recorded_by_id=actor.id)
     db.session.add(meeting)
     db.session.flush()

@@ -75,7 +75,7 @@ def test_date_and_note_are_required_where_asked(app, org, make_client):
     response = leader.post(item_url(org, 3), data={"note": "  "})
     assert response.status_code == 400 and "Skriv en note til punktet." in response.get_data(as_text=True)
     assert not _item(app, org.item_ids[3])["done"]
-    assert leader.post(item_url(org, 3), data={"note": "Bekræftet af bureauet"}).status_code == 302
+    assert leader.post(item_url(org, 3), data={"note": "Bekræftet\x00 af bureauet\n"}).status_code == 302
     assert _item(app, org.item_ids[3])["note"] == "Bekræftet af bureauet"
 
 
@@ -243,3 +243,16 @@ def test_assign_by_hand_and_not_twice(app, org, make_client):
         as_text=True)
     other = login(make_client, org.leader_b)
     assert other.post("/onboarding/assign", data={"user_id": person_id, "template_id": extra_id}).status_code == 400
+
+
+def test_profile_section_for_the_person_and_their_leaders_only(app, org):
+    from app.hooks import profile_sections
+
+    with app.test_request_context():
+        person = db.session.get(User, org.temp_id)
+        leader_b = db.session.scalar(select(User).where(User.email == org.leader_b))
+        leader_a = db.session.scalar(select(User).where(User.email == org.leader_a))
+        own = "".join(str(s) for s in profile_sections(person, person))
+        assert "Oplæring" in own and "Ikke klar til at arbejde alene" in own and "0 af 5 punkter" in own
+        assert "Tjekliste for tilkaldevikarer" in "".join(str(s) for s in profile_sections(person, leader_a))
+        assert "Tjekliste for tilkaldevikarer" not in "".join(str(s) for s in profile_sections(person, leader_b))

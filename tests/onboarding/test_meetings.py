@@ -53,13 +53,18 @@ def test_leader_records_a_meeting_and_the_event_fulfils_the_duty(app, org, make_
     assert "5. marts 2026" in page and "Tina Vikar" in page
 
 
-@pytest.mark.parametrize(("held_on", "ok"), [(TODAY, True), (TODAY + timedelta(days=1), False)])
-def test_a_meeting_is_recorded_once_held(app, org, make_client, held_on, ok):
+@pytest.mark.parametrize(("held_on", "message"), [
+    (TODAY, None),
+    (TODAY + timedelta(days=1), "Datoen kan ikke ligge i fremtiden."),
+    (TODAY - timedelta(days=732), None),
+    (TODAY - timedelta(days=733), "Vikarmøder kan registreres op til to år tilbage."),
+])
+def test_a_meeting_is_recorded_once_held_and_not_too_far_back(app, org, make_client, held_on, message):
     leader = login(make_client, org.leader_a)
     response = leader.post("/onboarding/meetings", data={"held_on": held_on.isoformat(), "department_id": "0"})
-    assert response.status_code == (302 if ok else 400)
-    if not ok:
-        assert "Datoen kan ikke ligge i fremtiden." in response.get_data(as_text=True)
+    assert response.status_code == (400 if message else 302)
+    if message:
+        assert message in response.get_data(as_text=True)
 
 
 def test_the_same_meeting_twice_is_refused(app, org, make_client):
