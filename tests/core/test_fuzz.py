@@ -142,7 +142,7 @@ def test_hostile_input_on_every_form_as_every_role(app, crawled, data):
     response = clients[role].post(form["action"], data=payload)
     assert response.status_code < 500, (role, form["action"], payload)
     html = response.get_data(as_text=True)
-    assert MARKER not in html and "onerror=fz" not in html, (role, form["action"])
+    assert MARKER not in html and "<img src=x onerror" not in html, (role, form["action"])
     if response.status_code == 302:
         target = clients[role].get(response.headers["Location"])
         assert target.status_code < 500
