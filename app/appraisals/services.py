@@ -45,6 +45,8 @@ def save_talk(talk: Talk | None, *, kind: str, employee: User, actor: User, toda
         raise AppraisalError("Ledere har LU-samtale med tilbudslederen, ikke MU-samtale.")
     if kind == LU and not employee.has_role(Role.DEPARTMENT_LEADER):
         raise AppraisalError("LU-samtaler holdes med afdelingslederne. Brug MU-samtale for medarbejdere.")
+    if talk is not None and talk.held_on is not None and held_on is None:
+        raise AppraisalError("En holdt samtale kan ikke gøres til en planlagt. Ret datoen, hvis den er forkert.")
     if planned_on is None and held_on is None:
         raise AppraisalError("Skriv enten den planlagte dato eller datoen, samtalen blev holdt.")
     if held_on is not None and held_on > today:

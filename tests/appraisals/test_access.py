@@ -1,8 +1,9 @@
 """Every appraisals route × the six demo roles, plus another department's and another home's people."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app import clock
 from app.appraisals.models import LU, MU, Talk
 from app.extensions import db
 from app.people.models import User
@@ -53,6 +54,16 @@ POSTS = [
      dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("/appraisals/mus/document", {"guideline_slug": "mus-og-lus"},
      dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/mus/events", {"kind": "evaluation", "held_on": "{today}"},
+     dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/talks/new/mu/{self}", {"held_on": "{today}"},
+     dict(head=302, leader=302, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/talks/new/mu/{other}", {"held_on": "{today}"},
+     dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/talks/new/lu/{leader}", {"planned_on": "{today}"},
+     dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/talks/{other_talk}/edit", {"held_on": "{today}", "version": "1"},
+     dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
 ]
 
 
@@ -69,9 +80,16 @@ def test_appraisals_access_matrix(app, demo, auth, client, role):
 def test_appraisals_post_matrix(app, demo, auth, client, role):
     ids = _ids(app)
     auth.login(role)
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Talk.id)))
+    allowed = 0
     for template, data, expected in POSTS:
         url = template.format(**ids)
+        data = {k: v.format(today=clock.today().isoformat()) for k, v in data.items()}
         assert client.post(url, data=data).status_code == expected[role], (role, url)
+        allowed += expected[role] == 302 and "/talks/new/" in template
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Talk.id))) == before + allowed
 
 
 def test_forbidden_profile_names_the_reason(app, demo, auth, client):

@@ -126,6 +126,20 @@ def test_lu_is_incomplete_until_closed_with_a_written_agreement(app, demo, auth,
         assert db.session.scalar(select(func.count()).where(AuditEntry.action == "appraisals.talk_changed")) == 1
 
 
+def test_a_held_talk_cannot_be_turned_back_into_a_planned_one(app, demo, auth, client):
+    maja = _id(app, "medarbejder@demo.dk")
+    with app.app_context():
+        talk = db.session.scalar(select(Talk).where(Talk.employee_id == maja, Talk.held_on.is_not(None)).limit(1))
+        talk_id, held_on, version = talk.id, talk.held_on, talk.version
+    auth.login("leader")
+    response = client.post(f"/appraisals/talks/{talk_id}/edit", data={
+        "planned_on": clock.today().isoformat(), "held_on": "", "version": str(version)})
+    assert response.status_code == 400
+    assert "En holdt samtale kan ikke gøres til en planlagt." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Talk, talk_id).held_on == held_on
+
+
 def test_editing_a_talk_changed_meanwhile_is_refused_and_keeps_the_input(app, demo, auth, client):
     maja = _id(app, "medarbejder@demo.dk")
     with app.app_context():
