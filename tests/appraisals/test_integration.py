@@ -158,3 +158,22 @@ def test_demo_region_scale_is_bulk_loaded(app, runner):
         assert homes == 6 and talks > 6000
         oldest = db.session.scalar(select(func.min(Talk.held_on)))
         assert oldest <= clock.today() - timedelta(days=3 * 365)
+
+
+def test_recording_the_evaluation_completes_the_arshjul_duty(app, demo, auth, client, set_today):
+    """End to end with the cycle feature: the MUS guideline's October duty is done once recorded."""
+    set_today(date(2026, 10, 20))
+    with app.app_context():
+        home = db.session.scalar(select(Home).where(Home.name == "Specialbørnehjemmene"))
+
+        def duty():
+            tasks = hooks.tasks_for_home(home, date(2026, 10, 1), date(2026, 10, 31))
+            return next(t for t in tasks if "MUS-koncept" in t.title and t.source != "appraisals")
+
+        assert not duty().is_done
+    auth.login("head")
+    response = client.post("/appraisals/mus/events", data={"kind": "evaluation", "held_on": "2026-10-15"})
+    assert response.status_code == 302
+    with app.app_context():
+        home = db.session.merge(home)
+        assert duty().is_done
