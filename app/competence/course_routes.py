@@ -39,9 +39,9 @@ def _departments(action: str) -> list[Department]:
 def _staff(departments) -> list[User]:
     today = clock.today()
     return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.department_id.in_([d.id for d in departments]),
-               (User.left_on.is_(None)) | (User.left_on > today)).distinct().order_by(danish(User.name))))
+        select(User).where(User.id.in_(select(Membership.user_id).where(
+            Membership.department_id.in_([d.id for d in departments]))),
+            (User.left_on.is_(None)) | (User.left_on > today)).order_by(danish(User.name), User.id)))
 
 
 @bp.route("/courses", methods=["GET", "POST"])
