@@ -267,7 +267,7 @@ def _hash(raw: str) -> str:
 
 def create_token(home: Home, label: str, actor) -> tuple[QualityApiToken, str]:
     """A new API key; the raw key is returned once and only its hash is kept."""
-    label = " ".join((label or "").split())
+    label = " ".join("".join(ch for ch in (label or "") if ch.isprintable() or ch.isspace()).split())
     if not label:
         raise QualityError("Giv nøglen et navn, så I kan kende den igen.")
     raw = "kq_" + secrets.token_urlsafe(32)
