@@ -4,6 +4,7 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from app import clock
+from app.cycle.services import personal_done_uids
 from app.dashboard import bp
 from app.hooks import dashboard_panels, tasks_for_user
 from app.people.constants import EMPLOYMENT_LABELS, ROLE_LABELS
@@ -17,10 +18,10 @@ BEHIND_DAYS = 400
 @login_required
 def index():
     today = clock.today()
-    tasks = [
-        t for t in tasks_for_user(current_user, today - timedelta(days=BEHIND_DAYS), today + timedelta(days=AHEAD_DAYS))
-        if not t.is_done
-    ]
+    start, end = today - timedelta(days=BEHIND_DAYS), today + timedelta(days=AHEAD_DAYS)
+    # A collective duty (e.g. every employee's course wish) is done for this person once their share is.
+    mine_done = personal_done_uids(current_user, start, end)
+    tasks = [t for t in tasks_for_user(current_user, start, end) if not t.is_done and t.uid not in mine_done]
     role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in current_user.roles]
     if current_user.is_temp:
         role_names.insert(0, str(EMPLOYMENT_LABELS[current_user.employment_type]))

@@ -1,0 +1,48 @@
+"""Mine opgaver: the person's own open tasks from every source, by date."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.hooks import emit
+from app.people.models import User
+
+
+def _dashboard(client) -> str:
+    return client.get("/").get_data(as_text=True)
+
+
+def test_employee_sees_the_course_wish_duty_before_the_deadline(app, demo, auth, client, set_today):
+    set_today(date(2027, 9, 20))
+    auth.login("employee")
+    html = _dashboard(client)
+    assert "1. oktober 2027" in html
+
+
+def test_the_duty_leaves_the_employees_list_once_their_own_wish_is_sent(app, demo, auth, client, set_today):
+    set_today(date(2027, 9, 20))
+    with app.app_context():
+        employee = db.session.scalar(select(User).where(User.email == "medarbejder@demo.dk"))
+        emit("competence.wish_submitted", home_id=employee.home_id, user_id=employee.id, year=2027,
+             on=date(2027, 9, 20))
+        db.session.commit()
+    auth.login("employee")
+    assert "1. oktober 2027" not in _dashboard(client)
+
+
+def test_a_colleagues_wish_does_not_clear_mine(app, demo, auth, client, set_today):
+    set_today(date(2027, 9, 20))
+    with app.app_context():
+        colleague = db.session.scalar(select(User).where(User.email == "minimed@demo.dk"))
+        emit("competence.wish_submitted", home_id=colleague.home_id, user_id=colleague.id, year=2027,
+             on=date(2027, 9, 20))
+        db.session.commit()
+    auth.login("employee")
+    assert "1. oktober 2027" in _dashboard(client)
+
+
+def test_temp_does_not_get_the_permanent_staffs_course_wish_duty(app, demo, auth, client, set_today):
+    set_today(date(2027, 9, 20))
+    auth.login("temp")
+    assert "1. oktober 2027" not in _dashboard(client)
