@@ -99,7 +99,11 @@ def complete(checklist_id: int, item_id: int):
     if item is None:
         abort(404)
     if not can(current_user, "onboarding.view_checklist", found):
-        flash(_("Du kan kun afkrydse på tjeklister for personer i din egen afdeling."), "error")
+        if current_user.is_leader:
+            flash(_("Kun en leder af %(name)ss afdeling eller tilbudslederen kan kvittere på tjeklisten.",
+                    name=found.user.name), "error")
+        else:
+            flash(_("Du kan kun afkrydse på din egen tjekliste."), "error")
         abort(403)
     form = CompleteItemForm()
     posted = {"item_id": item.id, "done_on": request.form.get("done_on", ""), "note": request.form.get("note", "")}

@@ -19,7 +19,8 @@ HIRED = TODAY - timedelta(days=60)
 ITEMS = [
     dict(text="E-learning i Lov om voksenansvar", completed_by=BY_SELF, needs_date=True),
     dict(text="Undervisning i konflikthåndtering", completed_by=BY_LEADER, needs_date=True),
-    dict(text="Læst retningslinjen for vikarer", completed_by=BY_SELF, guideline_slug="introduktion-nyansatte-og-vikarer"),
+    dict(text="Læst retningslinjen for vikarer", completed_by=BY_SELF,
+         guideline_slug="introduktion-nyansatte-og-vikarer"),
     dict(text="Bureauets bekræftelse", completed_by=BY_LEADER, needs_note=True),
     dict(text="Valgfri rundvisning", completed_by=BY_SELF, is_required=False),
 ]
@@ -46,8 +47,7 @@ def build_org(app, items=ITEMS) -> Org:
         home = make_home()
         dep_a, dep_b = make_department(home, "Skovbrynet"), make_department(home, "Fyrtårnet")
         head = make_user(home, [dep_a], roles=(Role.HEAD,), email="head@example.dk", name="Hanne Leder")
-        leader_a = make_user(home, [dep_a], roles=(Role.DEPARTMENT_LEADER,), email="leder.a@example.dk",
-                             name="Anders A")
+        make_user(home, [dep_a], roles=(Role.DEPARTMENT_LEADER,), email="leder.a@example.dk", name="Anders A")
         make_user(home, [dep_b], roles=(Role.DEPARTMENT_LEADER,), email="leder.b@example.dk", name="Bente B")
         temp = make_user(home, [dep_a], employment=EmploymentType.ON_CALL, email="temp@example.dk",
                          name="Tina Vikar", hired_on=HIRED)

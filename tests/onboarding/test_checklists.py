@@ -91,7 +91,7 @@ def test_own_leader_signs_off_and_other_departments_leader_is_refused(app, org, 
     other = login(make_client, org.leader_b)
     response = other.post(item_url(org, 1), data={"done_on": "2026-03-02"})
     assert response.status_code == 403
-    assert "kun afkrydse på tjeklister for personer i din egen afdeling" in response.get_data(as_text=True)
+    assert "Kun en leder af Tina Vikars afdeling eller tilbudslederen kan kvittere" in response.get_data(as_text=True)
     assert other.get(f"/onboarding/checklists/{org.checklist_id}").status_code == 403
     leader = login(make_client, org.leader_a)
     assert leader.post(item_url(org, 1), data={"done_on": "2026-03-02"}).status_code == 302
