@@ -43,7 +43,7 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
-    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  # nosec B105  # a method name, not a password
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15
     TESTING = False
@@ -73,6 +73,6 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests only
-    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105  # nosec B105  # fast hashing for tests only
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105  # nosec B105  # tests only
     SERVER_NAME = "localhost"

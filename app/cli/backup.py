@@ -127,6 +127,10 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
     return counts
 
 
+_RESET_SEQUENCE = ("SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                   "COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+
+
 def _reset_sequences(connection) -> None:
     """After inserting explicit ids, move each serial sequence past the highest id so new rows do not clash."""
     for table in db.metadata.sorted_tables:
@@ -134,7 +138,4 @@ def _reset_sequences(connection) -> None:
         if len(key) != 1 or key[0].name != "id":
             continue
         # Table names come from our own metadata, never from input.
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
-            f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"
-        ))
+        connection.execute(text(_RESET_SEQUENCE.format(table=f'"{table.name}"')))
