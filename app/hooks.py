@@ -85,6 +85,13 @@ class Task:
     done_note: str = ""
     url: str | None = None
     detail: str = ""
+    #: The title used outside the app (calendar feeds, e-mail); set it when `title` names a child.
+    outside_title: str = ""
+
+    @property
+    def title_outside(self) -> str:
+        """What may leave the app: never a child's name (calendar feeds and e-mail pass through other systems)."""
+        return self.outside_title or self.title
 
     def applies_to(self, user) -> bool:
         """Whether the task is this user's to do."""

@@ -61,6 +61,7 @@ def children_tasks(home, start: date, end: date):
             later = rows[index + 1] if index + 1 < len(rows) else None
             tasks.append(Task(
                 uid=f"children-plan-{update.id}", title=f"Opfølgning på individuel plan: {child.display_name}",
+                outside_title="Opfølgning på et barns individuelle plan",
                 due_on=due, home_id=home.id, source="children", responsible="department_leader",
                 department_id=child.department_id, user_ids=people(child), is_done=later is not None,
                 done_note=f"Planen blev opdateret {later.updated_on.isoformat()}" if later else "",
@@ -89,6 +90,7 @@ def children_tasks(home, start: date, end: date):
             tasks.append(Task(
                 uid=f"children-physio-{update.id}",
                 title=f"Opfølgning på fysioterapeutisk behandlingsplan: {child.display_name}",
+                outside_title="Opfølgning på et barns fysioterapeutiske behandlingsplan",
                 due_on=due, home_id=home.id, source="children", responsible="department_leader",
                 department_id=child.department_id, user_ids=people(child), is_done=later is not None or ended,
                 done_note="Henvisningen er afsluttet" if ended else (

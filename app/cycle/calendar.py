@@ -98,7 +98,7 @@ def _day(value: date) -> str:
 
 
 def event_lines(task: Task, base_url: str, stamp: str, *, is_done: bool, department_names: dict[int, str]) -> list[str]:
-    summary = ("Udført: " if is_done else "") + task.title
+    summary = ("Udført: " if is_done else "") + task.title_outside
     description = []
     if task.detail:
         description.append(task.detail)

@@ -101,7 +101,7 @@ def _line(reminder: Reminder, today: date, base_url: str) -> str:
         when = f"Fristen var {dadate(task.due_on)} – overskredet med {days} {'dag' if days == 1 else 'dage'}"
     else:
         when = f"Frist: {dadate(task.due_on)} ({KIND_TEXT[reminder.kind]})"
-    lines = [f"- {task.title}", f"  {when}"]
+    lines = [f"- {task.title_outside}", f"  {when}"]
     if task.detail:
         lines.append(f"  {task.detail}")
     if task.url:
@@ -117,7 +117,7 @@ def compose(user_reminders: list[Reminder], today: date) -> EmailMessage:
     overdue = [r for r in user_reminders if r.kind == "overdue"]
     if len(user_reminders) == 1:
         prefix = "Overskredet frist" if overdue else "Påmindelse"
-        subject = f"{prefix}: {first.task.title}"
+        subject = f"{prefix}: {first.task.title_outside}"
         if len(subject) > 120:
             subject = subject[:117] + "..."
     else:

@@ -1,0 +1,44 @@
+"""A child's name never leaves the app: calendar feeds and e-mail reminders use a neutral title."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import clock
+from app.children.models import Child
+from app.cycle.calendar import calendar
+from app.cycle.reminders import compose
+from app.extensions import db
+from app.hooks import tasks_for_home
+from app.people.models import Home
+
+
+def test_children_tasks_keep_the_name_inside_and_leave_it_out_of_the_calendar(app, demo):
+    with app.app_context():
+        home = db.session.scalar(select(Home))
+        names = set(db.session.scalars(select(Child.display_name).where(Child.home_id == home.id)))
+        today = clock.today()
+        tasks = [t for t in tasks_for_home(home, today - timedelta(days=400), today + timedelta(days=400))
+                 if t.source == "children"]
+        assert tasks, "the demo home has children's follow-ups"
+        assert any(name in t.title for t in tasks for name in names)
+        feed = calendar(tasks, name="Test", base_url="http://localhost")
+    assert not any(name in feed for name in names)
+    assert "Opfølgning på et barns" in feed
+
+
+def test_children_reminders_leave_the_name_out(app, demo):
+    from app.cycle.reminders import Reminder
+
+    with app.app_context():
+        home = db.session.scalar(select(Home))
+        names = set(db.session.scalars(select(Child.display_name).where(Child.home_id == home.id)))
+        today = clock.today()
+        tasks = [t for t in tasks_for_home(home, today - timedelta(days=400), today + timedelta(days=400))
+                 if t.source == "children"]
+        reminders = [Reminder(user_id=1, email="a@example.dk", name="A", task=t, kind="overdue") for t in tasks[:3]]
+        message = compose(reminders, today)
+        body = message.get_body(preferencelist=("plain",)).get_content()
+        text = str(message["Subject"]) + body
+    assert "Opfølgning på et barns" in text
+    assert not any(name in text for name in names)
