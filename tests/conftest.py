@@ -130,17 +130,22 @@ def _demo_rows(app):
     return rows
 
 
+def copy_demo(app, rows) -> None:
+    """Insert the captured demo rows; on PostgreSQL move the id sequences past them."""
+    from app.cli.backup import _reset_sequences
+
+    with app.app_context(), db.engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            if rows[table.name]:
+                connection.execute(table.insert(), rows[table.name])
+        if connection.dialect.name == "postgresql":
+            _reset_sequences(connection)
+
+
 @pytest.fixture
 def demo(app, _demo_rows):
     """The demo home (as `flask demo` builds it), copied into the empty database for this test."""
-    with app.app_context(), db.engine.begin() as connection:
-        for table in db.metadata.sorted_tables:
-            if _demo_rows[table.name]:
-                connection.execute(table.insert(), _demo_rows[table.name])
-        if connection.dialect.name == "postgresql":
-            from app.cli.backup import _reset_sequences
-
-            _reset_sequences(connection)
+    copy_demo(app, _demo_rows)
     return DEMO_EMAIL
 
 

@@ -118,12 +118,9 @@ def _fingerprint(app) -> str:
 @pytest.fixture(scope="module")
 def _forms_by_role(app, _demo_rows):
     """Crawl once per module: the demo's ids are the same in every test, so the forms stay valid."""
-    from tests.conftest import AuthActions, _empty_tables
+    from tests.conftest import AuthActions, _empty_tables, copy_demo
 
-    with app.app_context(), db.engine.begin() as connection:
-        for table in db.metadata.sorted_tables:
-            if _demo_rows[table.name]:
-                connection.execute(table.insert(), _demo_rows[table.name])
+    copy_demo(app, _demo_rows)
     forms = {}
     for role in ROLES:
         client = app.test_client()
