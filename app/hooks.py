@@ -65,8 +65,17 @@ def dashboard_panel(order: int = 50):
     return register
 
 
-def dashboard_panels(user) -> list:
-    return [html for _, func in _panels if (html := func(user))]
+#: Panels registered with an order below this come before the task list ("first thing a temp sees").
+PANELS_FIRST_BELOW = 10
+
+
+def dashboard_panels(user) -> tuple[list, list]:
+    """(panels shown before the task list, panels shown after it)."""
+    before, after = [], []
+    for order, func in _panels:
+        if html := func(user):
+            (before if order < PANELS_FIRST_BELOW else after).append(html)
+    return before, after
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ def index():
     # A collective duty (e.g. every employee's course wish) is done for this person once their share is.
     mine_done = personal_done_uids(current_user, start, end)
     tasks = [t for t in tasks_for_user(current_user, start, end) if not t.is_done and t.uid not in mine_done]
+    panels_first, panels = dashboard_panels(current_user)
     role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in current_user.roles]
     if current_user.is_temp:
         role_names.insert(0, str(EMPLOYMENT_LABELS[current_user.employment_type]))
@@ -29,6 +30,7 @@ def index():
         "dashboard/index.html",
         tasks=tasks,
         today=today,
-        panels=dashboard_panels(current_user),
+        panels_first=panels_first,
+        panels=panels,
         role_names=role_names,
     )

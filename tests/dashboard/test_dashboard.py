@@ -46,3 +46,10 @@ def test_temp_does_not_get_the_permanent_staffs_course_wish_duty(app, demo, auth
     set_today(date(2027, 9, 20))
     auth.login("temp")
     assert "1. oktober 2027" not in _dashboard(client)
+
+
+def test_temp_sees_the_onboarding_checklist_before_the_task_list(app, demo, auth, client):
+    auth.login("temp")
+    html = _dashboard(client)
+    assert "<progress" in html
+    assert html.index("<progress") < html.index('id="tasks-heading"')
