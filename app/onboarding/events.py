@@ -1,7 +1,10 @@
 """A new person gets the checklist for their employment type, in the same transaction as their creation."""
 
+from sqlalchemy import select
+
 from app.extensions import db
 from app.hooks import on_event
+from app.onboarding.models import Checklist
 from app.onboarding.services import auto_assign
 from app.people.models import User
 
@@ -10,4 +13,16 @@ from app.people.models import User
 def assign_on_creation(name=None, home_id=None, user_id=None, on=None, **_payload):
     person = db.session.get(User, user_id)
     if person is not None:
+        auto_assign(person, on)
+
+
+@on_event("people.employment_changed")
+def assign_on_new_employment(name=None, home_id=None, user_id=None, on=None, **_payload):
+    """A temp who is taken on permanently (or the other way round) gets that type's checklist, once."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        return
+    has_one = db.session.scalar(select(Checklist.id).where(Checklist.user_id == person.id,
+                                                           Checklist.kind == person.employment_type))
+    if has_one is None:
         auto_assign(person, on)

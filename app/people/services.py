@@ -68,6 +68,9 @@ def update_employee(person: User, data: dict, resource_topics: list[str], today:
     _apply(person, data, _departments(person.home_id, data.get("departments")))
     _set_resource_topics(person, resource_topics, today)
     db.session.flush()
+    if person.employment_type != before["employment_type"]:
+        emit("people.employment_changed", home_id=person.home_id, user_id=person.id, on=today,
+             before=before["employment_type"], after=person.employment_type)
     record("people.changed", person, summary=person.name, before=before,
            after={"roles": sorted(person.roles), "departments": sorted(person.department_ids),
                   "employment_type": person.employment_type})
