@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
@@ -142,7 +143,7 @@ def edit(slug: str):
             save_draft(guideline, current_user, form.data, draft_id=form.hidden_int(form.draft_id),
                        lock_version=form.hidden_int(form.lock_version))
             db.session.commit()
-        except (StaleDraftError, StaleDataError) as error:
+        except (StaleDraftError, StaleDataError, IntegrityError) as error:  # IntegrityError: two first drafts at once
             db.session.rollback()
             message = str(error) if isinstance(error, StaleDraftError) else (
                 "En anden har gemt udkastet samtidig med dig. Din tekst er bevaret nedenfor; gem igen.")

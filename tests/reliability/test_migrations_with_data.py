@@ -1,0 +1,115 @@
+"""Upgrading a database that holds data: from the first migration to the latest, then the latest down and up
+again, with the real `flask db` and `flask demo` commands on a scratch database (a separate SQLite file, or
+a separate PostgreSQL database on the TEST_DATABASE_URL server), never the test database itself."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, func, inspect, select, table, text
+
+from app.config import normalise_database_url
+from tests.reliability.helpers import ROOT, child_env, run_flask
+
+
+#: The migrations folder; KP_TEST_MIGRATIONS points elsewhere only to try this test on a folder with more revisions.
+MIGRATIONS = os.environ.get("KP_TEST_MIGRATIONS") or str(ROOT / "migrations")
+
+
+def _revisions() -> list[str]:
+    """Revision ids from the first to the latest."""
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    script = ScriptDirectory.from_config(config)
+    return [revision.revision for revision in reversed(list(script.walk_revisions("base", "heads")))]
+
+
+@pytest.fixture
+def scratch_url(app, tmp_path) -> Iterator[str]:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    parts = urllib.parse.urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_migrations_{os.getpid()}"
+    admin = create_engine(urllib.parse.urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _counts(url: str) -> dict[str, int]:
+    engine = create_engine(normalise_database_url(url))
+    try:
+        with engine.connect() as connection:
+            names = [n for n in inspect(connection).get_table_names() if n != "alembic_version"]
+            return {n: connection.scalar(select(func.count()).select_from(table(n))) for n in names}
+    finally:
+        engine.dispose()
+
+
+def _current(url: str) -> str | None:
+    engine = create_engine(normalise_database_url(url))
+    try:
+        with engine.connect() as connection:
+            if "alembic_version" not in inspect(connection).get_table_names():
+                return None
+            return connection.scalar(text("SELECT version_num FROM alembic_version"))
+    finally:
+        engine.dispose()
+
+
+def _flask(env: dict, *args: str) -> str:
+    result = run_flask(env, *args, timeout=300)
+    assert result.returncode == 0, f"flask {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_upgrade_from_the_first_migration_with_the_demo_in_it_then_down_and_up(app, scratch_url):
+    revisions = _revisions()
+    assert revisions, "no migrations"
+    env = child_env(app, DATABASE_URL=scratch_url, KP_FAKE_TODAY="2026-09-15")
+
+    _flask(env, "db", "upgrade", "-d", MIGRATIONS, revisions[0])
+    assert _current(scratch_url) == revisions[0]
+    assert "Loaded 1 home(s)" in _flask(env, "demo")
+    loaded = _counts(scratch_url)
+    assert loaded["users"] > 40 and loaded["homes"] == 1 and loaded["departments"] > 1
+
+    _flask(env, "db", "upgrade", "-d", MIGRATIONS)
+    assert _current(scratch_url) == revisions[-1]
+    upgraded = _counts(scratch_url)
+    assert {name: upgraded[name] for name in loaded} == loaded  # every row is still there
+    engine = create_engine(normalise_database_url(scratch_url))
+    with engine.connect() as connection:
+        emails = set(connection.scalars(text("SELECT email FROM users")))
+    engine.dispose()
+    assert {"tilbudsleder@demo.dk", "medarbejder@demo.dk", "vikar@demo.dk"} <= emails
+
+    _flask(env, "db", "downgrade", "-d", MIGRATIONS)
+    previous = revisions[-2] if len(revisions) > 1 else None
+    assert _current(scratch_url) == previous
+    down = _counts(scratch_url)
+    if previous is None:
+        assert down == {}  # the only migration undone: no tables left
+    else:
+        assert {name: down[name] for name in down if name in upgraded} == {
+            name: upgraded[name] for name in down if name in upgraded}
+
+    _flask(env, "db", "upgrade", "-d", MIGRATIONS)
+    assert _current(scratch_url) == revisions[-1]
+    again = _counts(scratch_url)
+    assert set(again) == set(upgraded)
+    if previous is not None:
+        assert {name: again[name] for name in down} == {name: down[name] for name in down}
