@@ -29,6 +29,7 @@ from app.competence.models import (
 from app.competence.services import CompetenceError, StaleError, _optional_number, parse_money
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
+from app.faults import checkpoint
 from app.hooks import emit
 from app.people.models import Department
 
@@ -217,6 +218,7 @@ def record_decision(dist: Distribution, meeting: MiniMedMeeting | None, outcome:
     if approving:
         emit("competence.distribution_approved", home_id=dist.home_id, year=meeting.held_on.year,
              on=meeting.held_on, actor=actor)
+    checkpoint("competence.distribution_approval")  # crash-safety tests: all flushed, nothing committed
     return decision
 
 
