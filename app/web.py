@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
@@ -22,6 +24,12 @@ CSP = (
 )
 
 
+@lru_cache(maxsize=8192)
+def _danish_long_date(value: date) -> str:
+    # The UI is Danish only, so the locale is fixed and each day's text can be cached (Babel costs ~1 ms a call).
+    return babel_format_date(value, "d. MMMM y", locale="da")
+
+
 def dadate(value: date | datetime | None, fmt: str = "long") -> str:
     """1. oktober 2026 (fmt="short" gives 01.10.2026)."""
     if value is None:
@@ -30,7 +38,7 @@ def dadate(value: date | datetime | None, fmt: str = "long") -> str:
         value = clock.to_local(value).date()
     if fmt == "short":
         return value.strftime("%d.%m.%Y")
-    return format_date(value, "d. MMMM y")
+    return _danish_long_date(value)
 
 
 def dadatetime(value: datetime | None) -> str:
@@ -38,7 +46,7 @@ def dadatetime(value: datetime | None) -> str:
     if value is None:
         return "–"
     local = clock.to_local(value)
-    return f"{format_date(local.date(), 'd. MMMM y')} kl. {local.strftime('%H.%M')}"
+    return f"{_danish_long_date(local.date())} kl. {local.strftime('%H.%M')}"
 
 
 def daymonth(value: date) -> str:
