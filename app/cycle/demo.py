@@ -19,3 +19,25 @@ def load(home, rng, scale):
                                       minutes="Referat: fordelingen af kompetencemidler blev godkendt."
                                       if year < this_year or date(year, month, day) < clock.today() else "")
                        for year in (this_year, this_year + 1) for month, day, title in MEETINGS)
+
+
+@demo_loader(order=90)
+def complete_past_duties(home, rng, scale):
+    """A home that has used the portal for a while: most duties due over a month ago were done on time."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app.cycle.models import TaskCompletion
+    from app.cycle.services import guideline_tasks
+
+    today = clock.today()
+    done = set(db.session.scalars(select(TaskCompletion.uid).where(TaskCompletion.home_id == home.id)))
+    rows = [
+        {"home_id": home.id, "uid": task.uid, "due_on": task.due_on, "note": "Udført (demodata)",
+         "done_at": clock.now() - timedelta(days=(today - task.due_on).days + 1)}
+        for task in guideline_tasks(home, today - timedelta(days=730), today - timedelta(days=30))
+        if task.uid not in done and rng.random() < 0.9
+    ]
+    if rows:
+        db.session.execute(TaskCompletion.__table__.insert(), rows)
