@@ -274,4 +274,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # ---- Deadline rush (benchmarks/rush.py, issue 10): its own databases, servers and summary table. ----
+    # BENCH_RUSH=0 skips it; BENCH_RUSH_ENGINES=sqlite runs one engine only.
+    if os.environ.get("BENCH_RUSH", "1") != "0":
+        from benchmarks import rush
+
+        status = max(status, rush.main([]))
+    sys.exit(status)

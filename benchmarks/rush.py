@@ -1,7 +1,7 @@
 """The deadline rush: 200 employees send a course wish in the last minute before the wish deadline closes.
 
 For SQLite (WAL) and PostgreSQL in turn:
-1. a fresh database with the schema and `flask demo --scale region`, built as on 1 October (the demo home's
+1. a fresh database made with `flask db upgrade` and `flask demo --scale region`, built as on 1 October (the demo home's
    wish deadline; the real deadline is read from the first home's settings);
 2. gunicorn with 4 workers (--preload, so every worker shares one clock) and KP_FAKE_TODAY set to 23:59:00
    on the deadline day, so the server's clock runs into the deadline (23:59:59.999999 Europe/Copenhagen);
@@ -52,8 +52,6 @@ PROBES = 8
 WINDOW_S = 60.0
 TITLE_PREFIX = "Rush-ønske"
 REFUSAL = "Fristen for ønsker til"
-# Schema: "create_all" until the lead's regenerated migration lands in migrations/, then "upgrade".
-SCHEMA = os.environ.get("BENCH_SCHEMA", "create_all")
 
 GUNICORN_CONF = '''
 def post_fork(server, worker):
@@ -93,14 +91,6 @@ def script(env: dict, code: str, *args: str) -> str:
         sys.stderr.write(completed.stdout + completed.stderr)
         raise SystemExit("a helper script failed")
     return completed.stdout.strip().splitlines()[-1] if completed.stdout.strip() else ""
-
-
-def build_schema(env: dict) -> None:
-    if SCHEMA == "upgrade":
-        flask(env, "db", "upgrade")
-    else:
-        script(env, "from app import create_app\nfrom app.extensions import db\n"
-                    "app = create_app()\nwith app.app_context():\n    db.create_all()\n")
 
 
 # Read from the built database, in a child process (the app reads DATABASE_URL from its environment).
@@ -284,7 +274,7 @@ def rush(engine: str, url: str, tmp: Path, base_env: dict, employees: int, windo
     year = clock.today().year
     log(f"== {engine}: building the region demo as on 1 October {year}")
     build_env = dict(env, KP_FAKE_TODAY=f"{year}-10-01")
-    build_schema(build_env)
+    flask(build_env, "db", "upgrade")
     started = time.perf_counter()
     flask(build_env, "demo", "--scale", "region")
     log(f"flask demo --scale region: {time.perf_counter() - started:.1f} s")

@@ -215,7 +215,6 @@ def test_two_reminder_runs_at_once_send_each_reminder_once(app, demo, smtp):
     assert mails == len(collector.messages)
     keys = [(m["To"], m.get_content()) for m in collector.messages]
     assert len(keys) == len(set(keys)), "the same e-mail went out twice"
-    assert len({m["To"] for m in collector.messages}) == len(collector.messages)  # one e-mail per person a day
     again = subprocess.run(flask_command(env, "reminders", "send", "--date", day), cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=120, check=False)
     assert REMINDERS.search(again.stdout).groups()[:2] == ("0", "0")

@@ -1,6 +1,6 @@
 """Upgrading a database that holds data: from the first migration to the latest, then the latest down and up
 again, with the real `flask db` and `flask demo` commands on a scratch database (a separate SQLite file, or
-a separate PostgreSQL database on the TEST_DATABASE_URL server), never the test database itself."""
+a schema of its own in the PostgreSQL test database), never the test's own tables."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, func, inspect, select, table, text
 
 from app.config import normalise_database_url
 from tests.reliability.helpers import ROOT, child_env, run_flask
-
 
 #: The migrations folder; KP_TEST_MIGRATIONS points elsewhere only to try this test on a folder with more revisions.
 MIGRATIONS = os.environ.get("KP_TEST_MIGRATIONS") or str(ROOT / "migrations")
@@ -35,17 +34,19 @@ def scratch_url(app, tmp_path) -> Iterator[str]:
     if not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
-    parts = urllib.parse.urlsplit(url)
-    name = f"{parts.path.lstrip('/')}_migrations_{os.getpid()}"
-    admin = create_engine(urllib.parse.urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
+    # A schema of its own in the test database: the scratch tables never meet the test's own.
+    schema = f"migrations_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.urlencode({"options": f"-csearch_path={schema}"})
     try:
-        yield urllib.parse.urlunsplit(parts._replace(path="/" + name))
+        yield urllib.parse.urlunsplit(parts._replace(query=query))
     finally:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.dispose()
 
 
