@@ -68,6 +68,7 @@ class Config:
             "MAIL_SENDER": os.environ.get("SMTP_SENDER", "kompetenceportalen@localhost"),
             "TRUSTED_PROXIES": int(os.environ.get("KP_TRUSTED_PROXIES", "0")),
             "FAKE_TODAY": os.environ.get("KP_FAKE_TODAY", ""),
+            "OUTBOX_DIR": os.environ.get("KP_OUTBOX_DIR", ""),
         }
 
 
