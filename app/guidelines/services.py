@@ -201,6 +201,15 @@ def _next_number(guideline: Guideline) -> int:
                               .where(GuidelineVersion.guideline_id == guideline.id)) or 0) + 1
 
 
+SAVED_BY_ANOTHER = ("En anden har gemt udkastet, mens du redigerede. Din tekst er bevaret nedenfor; "
+                    "sammenlign med det gemte udkast, og gem igen.")
+
+
+def _draft_count(guideline: Guideline) -> int:
+    return db.session.scalar(select(func.count()).select_from(GuidelineVersion).where(
+        GuidelineVersion.guideline_id == guideline.id, GuidelineVersion.status == DRAFT))
+
+
 def _clean(text: str | None) -> str:
     """Form text without NUL and other control characters PostgreSQL or a reader cannot use (tabs, newlines stay)."""
     return "".join(ch for ch in (text or "") if ch >= " " or ch in "\t\n\r")
@@ -217,12 +226,16 @@ def save_draft(guideline: Guideline, author, data: dict, *, draft_id: int | None
     published = guideline.published
     draft = guideline.draft
     if draft is not None and (draft_id != draft.id or lock_version != draft.lock_version):
-        raise StaleDraftError("En anden har gemt udkastet, mens du redigerede. Din tekst er bevaret nedenfor; "
-                              "sammenlign med det gemte udkast, og gem igen.")
+        raise StaleDraftError(SAVED_BY_ANOTHER)
     if draft is None and draft_id is not None:
         raise StaleDraftError("Udkastet er blevet godkendt eller ændret, mens du redigerede. Din tekst er bevaret "
                               "nedenfor; gem igen for at lave et nyt udkast.")
-    if draft is None:
+    new = draft is None
+    if new:
+        # Two first drafts at once: on PostgreSQL the second waits for the first here, then finds its draft.
+        db.session.execute(select(Guideline.id).where(Guideline.id == guideline.id).with_for_update())
+        if _draft_count(guideline):
+            raise StaleDraftError(SAVED_BY_ANOTHER)
         base = published
         draft = GuidelineVersion(
             guideline=guideline, number=_next_number(guideline), status=DRAFT,
@@ -240,6 +253,8 @@ def save_draft(guideline: Guideline, author, data: dict, *, draft_id: int | None
     draft.is_significant = bool(data.get("is_significant"))
     draft.author_id = author.id
     db.session.flush()
+    if new and _draft_count(guideline) > 1:  # SQLite has no row lock; the writer that comes second sees both
+        raise StaleDraftError(SAVED_BY_ANOTHER)
     record("guidelines.draft_saved", draft, summary=f"Udkast gemt: {draft.title}", home_id=author.home_id,
            actor=author, slug=guideline.slug, version=draft.number)
     return draft
