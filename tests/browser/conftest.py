@@ -7,9 +7,9 @@
 - ``page``: a fresh browser context (no cookies) and page per test. JavaScript errors on the page fail the
   test at teardown.
 
-Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out). Without
-/usr/bin/chromium they are skipped, except under CI=true where that is an error: `make test` installs it
-through scripts/ensure-system-deps.sh.
+Every test in this folder is marked ``browser`` (``pytest -m "not browser"`` leaves them out on purpose).
+Without /usr/bin/chromium they fail rather than skip: `make test` installs it through
+scripts/ensure-system-deps.sh, and a skipped browser test would hide that the journeys were never run.
 """
 
 from __future__ import annotations
@@ -46,10 +46,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):
-        message = f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh as root (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh as root (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
