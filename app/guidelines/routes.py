@@ -149,6 +149,12 @@ def edit(slug: str):
                 "En anden har gemt udkastet samtidig med dig. Din tekst er bevaret nedenfor; gem igen.")
             flash(message, "error")
             status = 409
+            # Keep the person's text but point the form at the draft as it is now, so "gem igen" is a
+            # deliberate overwrite of what they have just been told about, not another refusal.
+            db.session.expire_all()
+            current = _guideline_or_404(slug).draft
+            form.draft_id.data = current.id if current else ""
+            form.lock_version.data = current.lock_version if current else ""
         except GuidelineError as error:
             db.session.rollback()
             flash(str(error), "error")

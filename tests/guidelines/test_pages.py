@@ -183,6 +183,14 @@ def test_a_second_save_of_the_same_draft_is_refused_and_keeps_the_text(app, libr
     with app.app_context():
         draft = db.session.scalar(select(GuidelineVersion).where(GuidelineVersion.status == "draft"))
         assert draft.body == "Min tekst"
+    # Having been told, they save again from the form they were shown: now it is a deliberate overwrite.
+    again = dict(theirs)
+    again["draft_id"] = re.search(r'name="draft_id" type="hidden" value="([^"]*)"', html).group(1)
+    again["lock_version"] = re.search(r'name="lock_version" type="hidden" value="([^"]*)"', html).group(1)
+    assert other.post("/guidelines/snart/edit", data=again).status_code == 302
+    with app.app_context():
+        drafts = db.session.scalars(select(GuidelineVersion).where(GuidelineVersion.status == "draft")).all()
+        assert [d.body for d in drafts] == ["Deres tekst"]
 
 
 def test_review_without_changes_moves_the_review_date(app, library, client, make_client, set_today):
