@@ -9,23 +9,13 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.competence.models import DECISION_LABELS, LINE_CATEGORIES, OUTCOME_LABELS, WISH_KIND_LABELS
-from app.forms import choices
-
-REQUIRED = _l("Feltet skal udfyldes.")
-BAD_DATE = _l("Skriv en gyldig dato.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from app.forms import BAD_DATE, REQUIRED, MultiCheckboxField, choices
 
 
 class WishForm(FlaskForm):

@@ -7,26 +7,16 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.extensions import db
-from app.forms import choices
+from app.forms import BAD_DATE, REQUIRED, MultiCheckboxField, choices
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.models import User
-
-REQUIRED = _l("Feltet skal udfyldes.")
-BAD_DATE = _l("Skriv en gyldig dato.")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class EmployeeForm(FlaskForm):

@@ -6,17 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.helpers import login as _login
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "demo1234"
-
-
-def _login(page, email):
-    page.goto("/auth/login")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mine opgaver")
 
 
 def test_leader_admits_a_child_sets_team_and_plan(demo, page, live_server):

@@ -6,18 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from app import clock
+from tests.browser.helpers import login as _login
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "demo1234"
-
-
-def _login(page, email):
-    page.goto("/auth/login")
-    page.locator('input[name="email"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mine opgaver")
 
 
 def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
