@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -53,3 +54,19 @@ def test_temp_sees_the_onboarding_checklist_before_the_task_list(app, demo, auth
     html = _dashboard(client)
     assert "<progress" in html
     assert html.index("<progress") < html.index('id="tasks-heading"')
+
+
+@pytest.mark.parametrize("who", ["head", "leader", "employee", "temp", "minimed", "admin"])
+def test_narrowed_sources_give_each_person_exactly_the_tasks_that_apply(app, demo, who):
+    """Sources may skip work for a person's dashboard, but never drop a task that is theirs."""
+    from datetime import timedelta
+
+    from app import clock
+    from app.hooks import tasks_for_home, tasks_for_user
+    from tests.conftest import DEMO_EMAIL
+
+    with app.test_request_context():
+        user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL[who]))
+        start, end = clock.today() - timedelta(days=400), clock.today() + timedelta(days=60)
+        everything = [t.uid for t in tasks_for_home(user.home, start, end) if t.applies_to(user)]
+        assert [t.uid for t in tasks_for_user(user, start, end)] == everything
