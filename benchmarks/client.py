@@ -120,7 +120,8 @@ class ClientSessions:
         response = client.get(LOGIN_PATH)
         if response.status_code != 200:
             raise LoginFailed(f"GET {LOGIN_PATH} answered {response.status_code}")
-        form = {"email": email, "password": self.password, "csrf_token": csrf_token(response.get_data(as_text=True))}
+        html = response.get_data().decode("utf-8", "replace")
+        form = {"email": email, "password": self.password, "csrf_token": csrf_token(html)}
         response = client.post(LOGIN_PATH, data=form)
         location = response.headers.get("Location", "")
         if response.status_code not in (302, 303) or urllib.parse.urlsplit(location).path.startswith(LOGIN_PATH):
@@ -137,4 +138,4 @@ class ClientSessions:
 
     def get(self, path: str, email: str | None = None) -> tuple[int, str]:
         response = self.client(email).get(path)
-        return response.status_code, response.get_data(as_text=True)
+        return response.status_code, response.get_data().decode("utf-8", "replace")  # PDFs, ICS too

@@ -1,4 +1,9 @@
-"""A small closed-loop load generator: N requests for one path, C threads, one connection per request."""
+"""A small closed-loop load generator: N requests for one path, C threads, one connection per request.
+
+With ``max_seconds`` set, no new request is started once that much time has passed and at least
+``min_requests`` were started, so a slow page costs a bounded time; ``LoadResult.requests`` is then the
+number actually made.
+"""
 
 from __future__ import annotations
 
@@ -62,37 +67,44 @@ def _one(host: str, port: int, path: str, headers: dict, timeout: float) -> int:
 
 
 def run_load(host: str, port: int, path: str, *, cookie: str = "", requests: int = 200, concurrency: int = 20,
-             warmup: int = 10, timeout: float = 60) -> LoadResult:
+             warmup: int = 4, timeout: float = 60, max_seconds: float | None = None,
+             min_requests: int | None = None) -> LoadResult:
     headers = {"Connection": "close", "User-Agent": "kp-bench"}
     if cookie:
         headers["Cookie"] = cookie
     for _ in range(warmup):
         _one(host, port, path, headers, timeout)
 
-    result = LoadResult(requests=requests, concurrency=concurrency)
+    result = LoadResult(requests=0, concurrency=concurrency)
     lock = threading.Lock()
-    remaining = [requests]
+    floor_count = min(requests, min_requests if min_requests is not None else concurrency)
+    started = time.perf_counter()
+
+    def claim() -> bool:
+        with lock:
+            if result.requests >= requests:
+                return False
+            if (max_seconds is not None and result.requests >= floor_count
+                    and time.perf_counter() - started > max_seconds):
+                return False
+            result.requests += 1
+            return True
 
     def worker():
-        while True:
-            with lock:
-                if remaining[0] <= 0:
-                    return
-                remaining[0] -= 1
-            started = time.perf_counter()
+        while claim():
+            begun = time.perf_counter()
             try:
                 status = _one(host, port, path, headers, timeout)
             except (OSError, http.client.HTTPException) as error:
                 status = 0
                 with lock:
                     result.errors.append(repr(error))
-            elapsed = (time.perf_counter() - started) * 1000
+            elapsed = (time.perf_counter() - begun) * 1000
             with lock:
                 result.latencies_ms.append(elapsed)
                 result.statuses[status] = result.statuses.get(status, 0) + 1
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:

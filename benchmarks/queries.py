@@ -2,13 +2,15 @@
 
 Run by benchmarks/run.py as ``python -m benchmarks.queries`` with DATABASE_URL pointing at a database
 that already holds the demo data; prints one JSON object: page name -> {"queries": n, "status": s} or
-{"skipped": reason}. Each page is fetched once to warm up, then counted on a second fetch.
+{"skipped": reason}. Each page is fetched once to warm up, then counted (and timed: "ms", one request
+with nothing else running in this process) on a second fetch.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 
 from sqlalchemy import event
 
@@ -23,24 +25,36 @@ def count_queries() -> dict[str, dict]:
     app = create_app()
     counter = [0]
     results: dict[str, dict] = {}
+    # No app context stays pushed while requests run: a request reuses an outer app context (and its `g`,
+    # where Flask-Login keeps the current user), which would leak one login into the next client.
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *args, **kwargs: counter.__setitem__(0, counter[0] + 1))
-        sessions = ClientSessions(app)
-        pages = discover()
-        paths, skipped = resolve_paths(pages, sessions)
-        for page in pages:
-            if page.name in skipped:
-                results[page.name] = {"skipped": skipped[page.name]}
-                continue
-            try:
-                sessions.client(page.email)
-            except LoginFailed as error:
-                results[page.name] = {"skipped": str(error)}
-                continue
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *args, **kwargs: counter.__setitem__(0, counter[0] + 1))
+    sessions = ClientSessions(app)
+    pages = discover()
+    paths, skipped = resolve_paths(pages, sessions)
+    for page in pages:
+        if page.name in skipped:
+            results[page.name] = {"skipped": skipped[page.name]}
+            continue
+        try:
+            sessions.client(page.email)
+        except LoginFailed as error:
+            results[page.name] = {"skipped": str(error)}
+            continue
+        except Exception as error:  # noqa: BLE001 - reported per page; the other pages still get counted
+            results[page.name] = {"error": f"login: {error!r}"[:200], "status": 500}
+            continue
+        try:
             sessions.get(paths[page.name], page.email)
             counter[0] = 0
+            started = time.perf_counter()
             status, _ = sessions.get(paths[page.name], page.email)
-            results[page.name] = {"queries": counter[0], "status": status}
+            elapsed_ms = (time.perf_counter() - started) * 1000
+        except Exception as error:  # noqa: BLE001
+            results[page.name] = {"error": repr(error)[:200], "status": 500}
+            continue
+        results[page.name] = {"queries": counter[0], "status": status, "ms": round(elapsed_ms, 1)}
     return results
 
 

@@ -7,8 +7,11 @@ Steps (all in a temporary directory, removed afterwards unless --keep):
    both databases; a page whose count is higher at region scale is flagged GROWS.
 3. gunicorn (2 sync workers, 127.0.0.1, free port) serving wsgi:app on the region database, and a second
    gunicorn with the same settings serving benchmarks/floor.py. Each page is fetched by 20 client threads,
-   200 requests in all (after 10 warm-up requests), one connection per request, logged in as the page's
+   up to 200 requests (after 4 warm-up requests), one connection per request, logged in as the page's
    user. p50/p95 latency and requests/s are reported; a page whose p95 is over 4x the floor's is flagged SLOW.
+   The floor is measured before, half-way through and after the pages; the median run (by p95) counts.
+   Time budget: the load phase shares --budget seconds (default 180) among the pages; a page stops
+   starting requests when its share is used up and it has made at least 20 (the `n` column says how many).
 
 Pages come from benchmarks/pages/*.py (see benchmarks/pages/__init__.py).
 Exit status: 0 when every page answered 200, 1 otherwise (flags alone do not fail the run).
@@ -40,8 +43,11 @@ from benchmarks.pages import discover, resolve_paths  # noqa: E402
 SLOW_FACTOR = 4.0
 
 
+_STARTED = time.perf_counter()
+
+
 def log(message: str) -> None:
-    print(message, flush=True)
+    print(f"[{time.perf_counter() - _STARTED:5.0f}s] {message}" if message else "", flush=True)
 
 
 def free_port() -> int:
@@ -72,15 +78,22 @@ def build_database(tmp: Path, name: str, scale: str | None, base_env: dict) -> t
     return url, seconds
 
 
-def count_queries(url: str, base_env: dict) -> dict[str, dict]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "benchmarks.queries"],
-        cwd=ROOT, env=dict(base_env, DATABASE_URL=url), capture_output=True, text=True, check=False,
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stdout + completed.stderr)
-        raise SystemExit("counting queries failed")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+def count_queries(urls: list[str], base_env: dict) -> list[dict[str, dict]]:
+    """Count on every database at once (one process each; counts do not depend on timing)."""
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "benchmarks.queries"], cwd=ROOT,
+                         env=dict(base_env, DATABASE_URL=url), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        for url in urls
+    ]
+    results = []
+    for process in processes:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            sys.stderr.write(out + err)
+            raise SystemExit("counting queries failed")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
 
 
 class Gunicorn:
@@ -153,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure only pages whose name contains this text (env BENCH_ONLY)")
     parser.add_argument("--json", default=os.environ.get("BENCH_JSON", ""),
                         help="also write all figures to this JSON file (env BENCH_JSON)")
+    parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", 180)),
+                        help="seconds for the whole load phase, shared among the pages (default 180, "
+                             "env BENCH_BUDGET)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
     args = parser.parse_args(argv)
 
@@ -170,8 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"flask demo --scale region: {region_seconds:.1f} s")
 
         log("== Counting SQL statements per page (Flask test client)")
-        queries_demo = count_queries(demo_url, base_env)
-        queries_region = count_queries(region_url, base_env)
+        queries_demo, queries_region = count_queries([demo_url, region_url], base_env)
 
         log(f"== Starting gunicorn ({args.workers} workers): portal on the region database, and the floor")
         portal = Gunicorn("wsgi:app", dict(base_env, DATABASE_URL=region_url), args.workers, tmp / "portal.log")
@@ -192,19 +207,40 @@ def main(argv: list[str] | None = None) -> int:
             except LoginFailed as error:
                 skipped[page.name] = str(error)
 
-        log(f"== Load: {args.requests} requests per page, {args.concurrency} concurrent clients")
-        floor_result = run_load("127.0.0.1", floor.port, "/", requests=args.requests, concurrency=args.concurrency)
-        log(f"floor: p95 {fmt(floor_result.p95)} ms")
+        measured = [p for p in pages if p.name not in skipped]
+        log(f"== Load: up to {args.requests} requests per page, {args.concurrency} concurrent clients, "
+            f"{len(measured)} pages in about {args.budget:.0f} s")
+        # The floor is measured three times (before, half-way, after) and the run with the median p95 is
+        # used, so one noisy moment on the machine does not skew every ratio.
+        floor_runs: list[LoadResult] = []
+
+        def measure_floor() -> None:
+            run = run_load("127.0.0.1", floor.port, "/", requests=args.requests, concurrency=args.concurrency,
+                           max_seconds=5)
+            floor_runs.append(run)
+            log(f"floor: n={run.requests} p95 {fmt(run.p95)} ms")
+
+        measure_floor()
         results: dict[str, LoadResult] = {}
-        for page in pages:
+        load_started = time.perf_counter()
+        done = 0
+        for index, page in enumerate(pages):
+            if index == len(pages) // 2:
+                measure_floor()
             if page.name in skipped:
                 log(f"{page.name}: skipped ({skipped[page.name]})")
                 continue
+            left = args.budget - (time.perf_counter() - load_started)
+            share = max(2.0, left / max(1, len(measured) - done))
+            done += 1
             result = run_load("127.0.0.1", portal.port, paths[page.name], cookie=cookies[page.name],
-                              requests=args.requests, concurrency=args.concurrency)
+                              requests=args.requests, concurrency=args.concurrency, max_seconds=share,
+                              min_requests=args.concurrency)
             results[page.name] = result
             note = f", {result.failed} not 200: {result.statuses}" if result.failed else ""
-            log(f"{page.name}: p95 {fmt(result.p95)} ms{note}")
+            log(f"{page.name}: n={result.requests} p95 {fmt(result.p95)} ms{note}")
+        measure_floor()
+        floor_result = sorted(floor_runs, key=lambda run: run.p95)[len(floor_runs) // 2]
     finally:
         for server in servers:
             server.stop()
@@ -214,9 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
 
     # ---- summary -------------------------------------------------------------------------------------
-    headers = ["page", "user", "path", "p50 ms", "p95 ms", "req/s", "p95/floor", "SQL demo", "SQL region", "flags"]
-    rows = [["floor", "-", "/", fmt(floor_result.p50), fmt(floor_result.p95), fmt(floor_result.rps), "1.0",
-             "-", "-", ""]]
+    headers = ["page", "user", "path", "n", "p50 ms", "p95 ms", "req/s", "p95/floor", "solo ms", "SQL demo",
+               "SQL region", "flags"]
+    rows = [["floor", "-", "/", str(floor_result.requests), fmt(floor_result.p50), fmt(floor_result.p95),
+             fmt(floor_result.rps), "1.0", "-", "-", "-", ""]]
     failures = 0
     summary = {"demo_build_s": {"home": demo_seconds, "region": region_seconds},
                "requests": args.requests, "concurrency": args.concurrency, "workers": args.workers,
@@ -244,32 +281,34 @@ def main(argv: list[str] | None = None) -> int:
             flags.append("GROWS")
         rows.append([
             page.name, page.email or "-", paths.get(page.name, page.path),
-            fmt(result.p50) if result else "-", fmt(result.p95) if result else "-",
-            fmt(result.rps) if result else "-", fmt(ratio), str(qd.get("queries", "-")),
+            str(result.requests) if result else "-", fmt(result.p50) if result else "-",
+            fmt(result.p95) if result else "-",
+            fmt(result.rps) if result else "-", fmt(ratio), fmt(qr.get("ms")), str(qd.get("queries", "-")),
             str(qr.get("queries", "-")), " ".join(dict.fromkeys(flags)),
         ])
         summary["pages"][page.name] = {
             "user": page.email, "path": paths.get(page.name, page.path),
             "p50_ms": result.p50 if result else None, "p95_ms": result.p95 if result else None,
             "rps": result.rps if result else None, "p95_over_floor": ratio,
+            "requests": result.requests if result else None,
             "statuses": result.statuses if result else None,
-            "queries_demo": qd.get("queries"), "queries_region": qr.get("queries"),
+            "queries_demo": qd.get("queries"), "queries_region": qr.get("queries"), "solo_ms_region": qr.get("ms"),
             "skipped": skipped.get(page.name) or qd.get("skipped") or qr.get("skipped"), "flags": flags,
         }
 
-    log("")
-    log(f"== Summary ({args.requests} requests/page, {args.concurrency} clients, gunicorn {args.workers} workers, "
-        f"region-scale SQLite; SQL counted on the 2nd fetch)")
-    log(f"flask demo: {demo_seconds:.1f} s (home scale), {region_seconds:.1f} s (region scale)")
-    log(table(headers, rows, right={3, 4, 5, 6, 7, 8}))
+    print("")
+    print(f"== Summary (up to {args.requests} requests/page, {args.concurrency} clients, gunicorn {args.workers} "
+        f"workers, region-scale SQLite; SQL counted on the 2nd fetch)")
+    print(f"flask demo: {demo_seconds:.1f} s (home scale), {region_seconds:.1f} s (region scale)")
+    print(table(headers, rows, right={3, 4, 5, 6, 7, 8, 9, 10}))
     slow = [n for n, p in summary["pages"].items() if any(f.startswith("SLOW") for f in p["flags"])]
     grows = [n for n, p in summary["pages"].items() if "GROWS" in p["flags"]]
-    log(f"SLOW (p95 > {SLOW_FACTOR:g}x floor): {', '.join(slow) or 'none'}")
-    log(f"GROWS (more SQL at region scale): {', '.join(grows) or 'none'}")
-    log(f"bench took {time.perf_counter() - started:.0f} s")
+    print(f"SLOW (p95 > {SLOW_FACTOR:g}x floor): {', '.join(slow) or 'none'}")
+    print(f"GROWS (more SQL at region scale): {', '.join(grows) or 'none'}")
+    print(f"bench took {time.perf_counter() - started:.0f} s")
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=2, ensure_ascii=False))
-        log(f"wrote {args.json}")
+        print(f"wrote {args.json}", flush=True)
     return 1 if failures else 0
 
 
