@@ -269,15 +269,8 @@ def forward(department_id: int):
     department = department_or_404(department_id)
     authorize("competence.overview", department)
     year = year_arg()
-    try:
-        forward_overview(department, year, current_user)
-    except CompetenceError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("competence.overview", department_id=department.id, aar=year)), 303
-    db.session.commit()
-    flash("Oversigten er sendt til tilbudslederen og er nu låst.", "success")
-    return redirect(url_for("competence.overview", department_id=department.id, aar=year))
+    return _overview_action(department, year, lambda: forward_overview(department, year, current_user),
+                            "Oversigten er sendt til tilbudslederen og er nu låst.")
 
 
 @bp.post("/overview/<int:department_id>/reopen")
@@ -289,15 +282,22 @@ def reopen(department_id: int):
     current = overview_for(department.id, year)
     if current is None:
         abort(404)
+    return _overview_action(department, year, lambda: reopen_overview(current, current_user),
+                            "Oversigten er genåbnet; afdelingslederen kan rette den og sende den igen.")
+
+
+def _overview_action(department, year: int, action, done_message: str):
+    """Run a change to a department's overview: commit and confirm, or roll back and say why."""
+    target = url_for("competence.overview", department_id=department.id, aar=year)
     try:
-        reopen_overview(current, current_user)
+        action()
     except CompetenceError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("competence.overview", department_id=department.id, aar=year)), 303
+        return redirect(target), 303
     db.session.commit()
-    flash("Oversigten er genåbnet; afdelingslederen kan rette den og sende den igen.", "success")
-    return redirect(url_for("competence.overview", department_id=department.id, aar=year))
+    flash(done_message, "success")
+    return redirect(target)
 
 
 @bp.get("/overview/<int:department_id>/export.<fmt>")
