@@ -64,7 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app import database
+    from app import cache, database  # noqa: F401 - cache registers its model and its commit hook
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True, render_item=database.render_migration_item)

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -141,40 +140,33 @@ class Task:
 _task_sources: dict[str, Callable[..., Iterable[Task]]] = {}
 
 
-_sources_taking_user: set[str] = set()
-
-
 def task_source(name: str):
-    """Register func(home, start: date, end: date) -> Iterable[Task] for tasks due in [start, end].
-
-    A source may also take a keyword `for_user`: when given, it may leave out tasks that cannot apply to
-    that person (to spare work on their dashboard); it must never leave out one that does.
-    """
+    """Register func(home, start: date, end: date) -> Iterable[Task] for tasks due in [start, end]."""
 
     def register(func):
         _task_sources[name] = func
-        if "for_user" in inspect.signature(func).parameters:
-            _sources_taking_user.add(name)
         return func
 
     return register
 
 
-def _collect(home, start: date, end: date, user=None) -> list[Task]:
+def _collect(home, start: date, end: date) -> tuple[Task, ...]:
     tasks: list[Task] = []
-    for name, source in _task_sources.items():
-        found = source(home, start, end, for_user=user) if user is not None and name in _sources_taking_user \
-            else source(home, start, end)
-        tasks.extend(t for t in found if start <= t.due_on <= end)
-    return sorted(tasks, key=lambda t: (t.due_on, t.title))
+    for source in _task_sources.values():
+        tasks.extend(t for t in source(home, start, end) if start <= t.due_on <= end)
+    return tuple(sorted(tasks, key=lambda t: (t.due_on, t.title)))
 
 
 def tasks_for_home(home, start: date, end: date) -> list[Task]:
-    return _collect(home, start, end)
+    """Every task of the home due in [start, end], by date. Computed once per data version and day (the
+    dashboard of everyone in a home asks for the same window), see app/cache.py."""
+    from app.cache import cached
+
+    return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end)))
 
 
 def tasks_for_user(user, start: date, end: date) -> list[Task]:
-    return [t for t in _collect(user.home, start, end, user) if t.applies_to(user)]
+    return [t for t in tasks_for_home(user.home, start, end) if t.applies_to(user)]
 
 
 @dataclass

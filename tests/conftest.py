@@ -12,14 +12,15 @@ import hashlib
 import os
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
-from app import clock, create_app
+from app import cache, clock, create_app
 from app.extensions import db
 
 DEMO_EMAIL = {
@@ -89,6 +90,8 @@ def _clean_database(app):
     yield
     clock.reset()
     _empty_tables(app)
+    # Emptying the tables also resets the data version, so entries cached under it must go too.
+    cache.clear()
 
 
 @pytest.fixture
@@ -115,6 +118,25 @@ def _empty_tables(app) -> None:
                 for table in tables:
                     connection.exec_driver_sql(f'DELETE FROM "{table}"')
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+@contextmanager
+def counting(app):
+    """Count the SQL statements run inside the block, starting from an empty cache (app/cache.py), so the
+    count is what the page costs to compute, not what a cache hit costs."""
+    with app.app_context():
+        engine = db.engine
+    cache.clear()
+    count = [0]
+
+    def listener(*args, **kwargs):
+        count[0] += 1
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield count
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
 
 
 @pytest.fixture(scope="session")

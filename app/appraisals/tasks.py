@@ -46,9 +46,7 @@ def leaders_by_department(home_id: int, on: date) -> dict[int, set[int]]:
 
 
 @task_source(SOURCE)
-def talk_tasks(home, start: date, end: date, for_user=None):
-    if for_user is not None and not for_user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD):
-        return  # talks are only ever the leaders' and the head's tasks
+def talk_tasks(home, start: date, end: date):
     today = clock.today()
     leaders = leaders_by_department(home.id, today)
     # A talk overdue since an earlier year is dated 1 January this year, so "Mine opgaver" and this year's

@@ -17,11 +17,16 @@ from pathlib import Path
 
 from sqlalchemy import Date, DateTime, LargeBinary, Numeric, func, inspect, select, text
 
-from app import clock
+from app import cache, clock
 from app.extensions import db
 
 FORMAT = "kompetenceportalen-backup"
 FORMAT_VERSION = 1
+
+
+def _record_tables():
+    """Every table that holds records; the data version is a cache counter, not a record, and only moves up."""
+    return [t for t in db.metadata.sorted_tables if t.name != cache.DataVersion.__tablename__]
 
 
 class BackupError(Exception):
@@ -66,7 +71,7 @@ def write_backup(path: Path) -> dict[str, int]:
     # One transaction, so the backup is one consistent moment even while people work.
     with db.engine.connect() as connection, connection.begin():
         revision = _revision(connection)
-        for table in db.metadata.sorted_tables:
+        for table in _record_tables():
             columns = [c.name for c in table.columns]
             order = list(table.primary_key.columns)
             rows = connection.execute(select(table).order_by(*order)).all()
@@ -96,7 +101,7 @@ def read_backup(path: Path) -> dict:
 def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
     """Load a backup into this database in one transaction; refuses a non-empty database unless `replace`."""
     document = read_backup(path)
-    known = {t.name: t for t in db.metadata.sorted_tables}
+    known = {t.name: t for t in _record_tables()}
     unknown = set(document["tables"]) - set(known)
     if unknown:
         raise BackupError(f"the backup has tables this version does not know: {', '.join(sorted(unknown))}")
@@ -109,9 +114,9 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
         existing = sum(connection.execute(select(func.count()).select_from(t)).scalar() for t in known.values())
         if existing and not replace:
             raise BackupError("the database is not empty; restore into an empty database or pass --replace")
-        for table in reversed(db.metadata.sorted_tables):
+        for table in reversed(_record_tables()):
             connection.execute(table.delete())
-        for table in db.metadata.sorted_tables:
+        for table in _record_tables():
             data = document["tables"].get(table.name)
             if not data or not data["rows"]:
                 counts[table.name] = 0
@@ -124,6 +129,8 @@ def restore_backup(path: Path, *, replace: bool = False) -> dict[str, int]:
             counts[table.name] = len(rows)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
+        cache.bump(connection)
+    cache.clear()
     return counts
 
 

@@ -6,15 +6,16 @@ import json
 
 from sqlalchemy import select
 
+from app.cli.backup import _record_tables
 from app.extensions import db
 from app.people.models import User
 
 
 def _fingerprint(app) -> dict[str, str]:
-    """A hash of every table's rows, so any lost or changed value shows."""
+    """A hash of every record table's rows, so any lost or changed value shows."""
     result = {}
     with app.app_context(), db.engine.connect() as connection:
-        for table in db.metadata.sorted_tables:
+        for table in _record_tables():
             rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
             result[table.name] = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
     return result

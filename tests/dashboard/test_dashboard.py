@@ -57,8 +57,8 @@ def test_temp_sees_the_onboarding_checklist_before_the_task_list(app, demo, auth
 
 
 @pytest.mark.parametrize("who", ["head", "leader", "employee", "temp", "minimed", "admin"])
-def test_narrowed_sources_give_each_person_exactly_the_tasks_that_apply(app, demo, who):
-    """Sources may skip work for a person's dashboard, but never drop a task that is theirs."""
+def test_each_person_gets_exactly_the_home_tasks_that_apply(app, demo, who):
+    """A person's tasks come from the home's (cached) list: none dropped, none of someone else's added."""
     from datetime import timedelta
 
     from app import clock

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.extensions import db
 from app.people.models import Home
+from tests.conftest import counting
 from tests.factories import make_user
 from tests.guidelines.conftest import document, import_folder, write
 from tests.guidelines.test_pages import login
-
-
-@contextmanager
-def counting(app):
-    with app.app_context():
-        engine = db.engine
-    count = [0]
-
-    def bump(*args, **kwargs):
-        count[0] += 1
-
-    event.listen(engine, "before_cursor_execute", bump)
-    try:
-        yield count
-    finally:
-        event.remove(engine, "before_cursor_execute", bump)
 
 
 def _grow(app, runner, tmp_path, n: int, home_id: int):

@@ -1,34 +1,17 @@
 """The report's query count does not grow with the data (people, departments' history, snapshots)."""
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from app import clock
 from app.extensions import db
 from app.people.models import Home
 from app.quality.models import QualitySnapshot
+from tests.conftest import counting
 from tests.factories import make_user
 from tests.quality.conftest import staff_are_paedagogues
 from tests.quality.helpers import build_home, login
-
-
-@contextmanager
-def counting(app):
-    with app.app_context():
-        engine = db.engine
-    count = [0]
-
-    def listener(*args, **kwargs):
-        count[0] += 1
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield count
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def _grow(app, home_id: int, people: int, months: range):

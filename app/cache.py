@@ -1,0 +1,125 @@
+"""A per-process cache of derived data that is never stale: every entry is tied to the database's data version.
+
+Pages such as the dashboard, the årshjul and the quality report derive a lot from a home's records (every
+task of the year, sixteen indicators). Many people of the same home ask for the same derived data, and the
+records change far less often than they are read. So:
+
+- `data_version` is one row whose number goes up in the same transaction as any write (hooked on the
+  session's ``before_commit``, so a rolled-back transaction never bumps it, and a reader that sees the new
+  number also sees the new data).
+- `cached(name, key, compute)` keeps ``compute()``'s result per (name, key, data version, today) in this
+  process, so several gunicorn workers stay correct without talking to each other: a worker that sees a
+  new version recomputes. Reading the version costs one small query per request.
+
+Writes to bookkeeping tables that no derived page reads (login sessions and attempts, audit entries, the
+log of who read a child's record, reminder logs) do not bump the version. Cached values must be plain
+data (dataclasses, tuples, numbers), never ORM objects, which belong to one request's session.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from flask import g, has_app_context
+from sqlalchemy import BigInteger, Integer, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app import clock
+from app.extensions import db
+
+T = TypeVar("T")
+
+#: Tables whose writes never change derived data (see the module docstring).
+BOOKKEEPING_TABLES = frozenset({
+    "login_sessions", "login_attempts", "audit_entries", "child_access_logs", "reminder_logs", "data_version",
+})
+
+#: Entries kept per process; the oldest used goes first. A region has a handful of homes, each with a few
+#: derived sets (tasks per window, report per department), so this is ample.
+MAX_ENTRIES = 256
+
+_ROW_ID = 1
+_CHANGED = "kp_data_changed"
+
+
+class DataVersion(db.Model):
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+_store: OrderedDict[Hashable, object] = OrderedDict()
+
+
+def current_version() -> int:
+    """The data version, read once per request (0 when the row does not exist yet)."""
+    if has_app_context() and "kp_data_version" in g:
+        return g.kp_data_version
+    value = db.session.execute(select(DataVersion.value).where(DataVersion.id == _ROW_ID)).scalar() or 0
+    if has_app_context():
+        g.kp_data_version = value
+    return value
+
+
+def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """compute() once per (name, key, data version, today) in this process."""
+    full_key = (name, key, current_version(), clock.today())
+    try:
+        value = _store[full_key]
+    except KeyError:
+        value = compute()
+        _store[full_key] = value
+        if len(_store) > MAX_ENTRIES:
+            _store.popitem(last=False)
+        return value
+    _store.move_to_end(full_key)
+    return value  # type: ignore[return-value]
+
+
+def clear() -> None:
+    """Forget every entry (tests, and after a restore in this process)."""
+    _store.clear()
+    if has_app_context():
+        g.pop("kp_data_version", None)
+
+
+def bump(connection) -> None:
+    """Raise the data version inside the caller's transaction (creating the row on first use)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = DataVersion.__table__
+    statement = dialect.insert(table).values(id=_ROW_ID, value=1)
+    statement = statement.on_conflict_do_update(index_elements=[table.c.id], set_={"value": table.c.value + 1})
+    connection.execute(statement)
+    if has_app_context():
+        g.pop("kp_data_version", None)
+
+
+def _touches_data(table_names) -> bool:
+    return any(name not in BOOKKEEPING_TABLES for name in table_names)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_orm_changes(session, flush_context, instances) -> None:
+    if _touches_data(getattr(obj, "__tablename__", "") for obj in [*session.new, *session.dirty, *session.deleted]):
+        session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_changes(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is None or _touches_data([table.name]):
+            state.session.info[_CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session) -> None:
+    # Pending objects are flushed after this hook, so they count as well. A flag left by a rolled-back
+    # transaction is not cleared: one needless bump costs a recomputation, a missed one a stale page.
+    pending = [*session.new, *session.dirty, *session.deleted]
+    if session.info.pop(_CHANGED, False) or _touches_data(getattr(obj, "__tablename__", "") for obj in pending):
+        bump(session.connection())
