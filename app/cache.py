@@ -37,9 +37,10 @@ BOOKKEEPING_TABLES = frozenset({
     "login_sessions", "login_attempts", "audit_entries", "child_access_logs", "reminder_logs", "data_version",
 })
 
-#: Entries kept per process; the oldest used goes first. A region has a handful of homes, each with a few
-#: derived sets (tasks per window, report per department), so this is ample.
-MAX_ENTRIES = 256
+#: Entries kept per process; the least recently used goes first. A region has a handful of homes, each with
+#: a few derived sets (tasks per window, report per department), plus one dashboard per person who has
+#: looked at theirs since the data last changed (a few kB each).
+MAX_ENTRIES = 1024
 
 _ROW_ID = 1
 _CHANGED = "kp_data_changed"

@@ -39,15 +39,16 @@ def nav_item(label, endpoint: str, action: str | None = None, order: int = 50) -
         _nav.sort(key=lambda item: item.order)
 
 
-def nav_for(user) -> list[tuple[str, str, str]]:
-    """(label, url, endpoint) for every navigation entry the user may use."""
+def nav_for(user) -> tuple[tuple[str, str, str], ...]:
+    """(label, url, endpoint) for every navigation entry the user may use; the same until data changes."""
+    from app.cache import cached
     from app.permissions import can
 
-    return [
+    return cached("nav", user.id, lambda: tuple(
         (str(item.label), url_for(item.endpoint), item.endpoint)
         for item in _nav
         if item.action is None or can(user, item.action)
-    ]
+    ))
 
 
 _panels: list[tuple[int, Callable]] = []

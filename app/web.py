@@ -6,7 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -74,9 +74,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        if current_user.is_authenticated:
-            return {"nav": nav_for(current_user)}
-        return {"nav": []}
+        # Runs for every template rendered, dashboard panels included: work it out once per request.
+        if "kp_nav" not in g:
+            g.kp_nav = nav_for(current_user) if current_user.is_authenticated else []
+        return {"nav": g.kp_nav}
 
     @app.after_request
     def security_headers(response):

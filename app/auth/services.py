@@ -6,7 +6,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -91,11 +92,17 @@ def end_other_sessions(user: User, keep_token: str | None) -> None:
     )
 
 
+#: Built once: every request runs it. The home (header) and the roles (navigation, permissions) come along,
+#: so a page needs no further query to know who is asking.
+_USER_BY_SESSION = (
+    select(User).join(LoginSession, LoginSession.user_id == User.id)
+    .where(LoginSession.token == bindparam("token"), LoginSession.ended_at.is_(None))
+    .options(joinedload(User.home), joinedload(User.role_rows))
+)
+
+
 def load_user_by_session(token: str) -> User | None:
-    row = db.session.execute(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token == token, LoginSession.ended_at.is_(None))
-    ).scalar_one_or_none()
+    row = db.session.execute(_USER_BY_SESSION, {"token": token}).unique().scalar_one_or_none()
     if row is not None:
         row.session_token = token
     return row

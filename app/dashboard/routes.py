@@ -1,12 +1,15 @@
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask import render_template
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app import clock
+from app.cache import cached
 from app.cycle.services import personal_done_uids
 from app.dashboard import bp
-from app.hooks import dashboard_panels, tasks_for_user
+from app.hooks import Task, dashboard_panels, tasks_for_user
 from app.people.constants import EMPLOYMENT_LABELS, ROLE_LABELS
 
 #: How far ahead "Mine opgaver" looks, and how far back overdue tasks are kept on it.
@@ -14,23 +17,33 @@ AHEAD_DAYS = 60
 BEHIND_DAYS = 400
 
 
+@dataclass(frozen=True)
+class Dashboard:
+    tasks: tuple[Task, ...]
+    panels_first: tuple[Markup, ...]
+    panels: tuple[Markup, ...]
+    role_names: tuple[str, ...]
+    department_names: tuple[str, ...]
+
+
+def build(user, today: date) -> Dashboard:
+    start, end = today - timedelta(days=BEHIND_DAYS), today + timedelta(days=AHEAD_DAYS)
+    # A collective duty (e.g. every employee's course wish) is done for this person once their share is.
+    mine_done = personal_done_uids(user, start, end)
+    tasks = tuple(t for t in tasks_for_user(user, start, end) if not t.is_done and t.uid not in mine_done)
+    panels_first, panels = dashboard_panels(user)
+    role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in user.roles]
+    if user.is_temp:
+        role_names.insert(0, str(EMPLOYMENT_LABELS[user.employment_type]))
+    return Dashboard(tasks, tuple(panels_first), tuple(panels), tuple(role_names),
+                     tuple(d.name for d in user.departments))
+
+
 @bp.get("/")
 @login_required
 def index():
     today = clock.today()
-    start, end = today - timedelta(days=BEHIND_DAYS), today + timedelta(days=AHEAD_DAYS)
-    # A collective duty (e.g. every employee's course wish) is done for this person once their share is.
-    mine_done = personal_done_uids(current_user, start, end)
-    tasks = [t for t in tasks_for_user(current_user, start, end) if not t.is_done and t.uid not in mine_done]
-    panels_first, panels = dashboard_panels(current_user)
-    role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in current_user.roles]
-    if current_user.is_temp:
-        role_names.insert(0, str(EMPLOYMENT_LABELS[current_user.employment_type]))
-    return render_template(
-        "dashboard/index.html",
-        tasks=tasks,
-        today=today,
-        panels_first=panels_first,
-        panels=panels,
-        role_names=role_names,
-    )
+    # Everything on the page derives from stored data and the day, so it is built once per person until
+    # any data changes (app/cache.py); a reload or a return from another page costs one small query.
+    page = cached("dashboard", current_user.id, lambda: build(current_user, today))
+    return render_template("dashboard/index.html", page=page, tasks=page.tasks, today=today)
