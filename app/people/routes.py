@@ -10,6 +10,7 @@ from app.extensions import db
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
+from app.people.listing import listing
 from app.people.models import Department, Membership, ResourceFunction, User
 from app.people.services import (
     PeopleError,
@@ -21,8 +22,6 @@ from app.people.services import (
     update_home_settings,
 )
 from app.permissions import authorize, requires
-
-PAGE_SIZE = 50
 
 
 def _home_departments():
@@ -46,27 +45,10 @@ def index():
     department_id = request.args.get("afdeling", type=int)
     status = request.args.get("status", "current")
     page = max(request.args.get("side", 1, type=int) or 1, 1)
-    today = clock.today()
-    query = select(User).where(User.home_id == current_user.home_id)
-    if status == "current":
-        query = query.where(or_(User.left_on.is_(None), User.left_on > today))
-    elif status == "left":
-        query = query.where(User.left_on <= today)
-    if department_id:
-        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    people = db.session.scalars(
-        query.options(selectinload(User.departments), selectinload(User.role_rows))
-        .order_by(danish(User.name), User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    return render_template(
-        "people/index.html", people=people, departments=_home_departments(), q=q, department_id=department_id,
-        status=status, page=page, total=total, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS, ROLE_LABELS=ROLE_LABELS,
-    )
+    result = listing(current_user.home_id, q=q, department_id=department_id, status=status, page=page,
+                     today=clock.today())
+    return render_template("people/index.html", listing=result, q=q, department_id=department_id, status=status,
+                           page=page)
 
 
 @bp.get("/<int:person_id>")

@@ -1,0 +1,84 @@
+"""The employee list as plain rows, cached per data version (app/cache.py): many leaders open it, few change it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import render_template, url_for
+from markupsafe import Markup
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.cache import cached
+from app.database import danish
+from app.extensions import db
+from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
+from app.people.models import Department, Membership, User
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    url: str
+    name: str
+    has_left: bool
+    employment: str
+    profession: str
+    is_skilled: bool
+    departments: str
+    roles: str
+    hired_on: date
+
+
+@dataclass(frozen=True)
+class Listing:
+    total: int
+    #: The table rows, rendered once: escaping fifty rows' cells is most of what the page costs.
+    rows_html: Markup
+    departments: tuple[tuple[int, str], ...]
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def listing(home_id: int, *, q: str, department_id: int | None, status: str, page: int, today: date) -> Listing:
+    """One page of the home's people (status: current, left or all), sorted the Danish way."""
+    return cached("people.listing", (home_id, q, department_id, status, page),
+                  lambda: _build(home_id, q, department_id, status, page, today))
+
+
+def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date) -> Listing:
+    query = select(User).where(User.home_id == home_id)
+    if status == "current":
+        query = query.where(or_(User.left_on.is_(None), User.left_on > today))
+    elif status == "left":
+        query = query.where(User.left_on <= today)
+    if department_id:
+        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    people = db.session.scalars(
+        query.options(selectinload(User.departments), selectinload(User.role_rows))
+        .order_by(danish(User.name), User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).all()
+    rows = tuple(
+        PersonRow(
+            id=p.id, url=url_for("people.show", person_id=p.id), name=p.name, has_left=p.has_left(today),
+            employment=str(EMPLOYMENT_LABELS[p.employment_type]),
+            profession=str(PROFESSION_LABELS[p.profession]), is_skilled=p.is_skilled,
+            departments=", ".join(d.name for d in p.departments),
+            roles=", ".join(str(ROLE_LABELS[r.role]) for r in p.role_rows), hired_on=p.hired_on,
+        )
+        for p in people
+    )
+    departments = tuple((row.id, row.name) for row in db.session.execute(
+        select(Department.id, Department.name).where(Department.home_id == home_id).order_by(danish(Department.name))
+    ))
+    rows_html = Markup(render_template("people/_rows.html", rows=rows))  # noqa: S704  # nosec B704 - autoescaped
+    return Listing(total, rows_html, departments)
