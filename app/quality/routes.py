@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from app import clock
+from app.cache import cached
 from app.extensions import db
 from app.permissions import authorize, can, leads_department, requires
 from app.quality import api, bp, services  # noqa: F401 - api registers the token-authenticated routes
-from app.quality.charts import trend
 from app.quality.forms import TokenForm
 from app.quality.models import QualityApiToken
 from app.quality.services import QualityError
@@ -68,16 +69,21 @@ def index():
     home, department = _scope()
     today = clock.today()
     department_id = department.id if department else None
-    rows = services.evaluate(home, department_id, today)
-    green, yellow = services.thresholds(home)
-    charts = {key: trend(series, green, yellow)
-              for key, series in services.trends(home, department_id, rows, today).items()}
+    scope_name = _scope_name(home, department)
+
+    def render_body() -> Markup:
+        report = services.report(home, department_id, today)
+        green, yellow = report.thresholds
+        return Markup(render_template(  # noqa: S704  # nosec B704 - an autoescaped template
+            "quality/_report_body.html", department=department, scope_name=scope_name, rows=report.rows,
+            charts=report.charts, cycle=report.cycle, today=today, green=green, yellow=yellow,
+            guideline_url=guideline_url, guideline_titles=report.guideline_titles,
+        ))
+
     return render_template(
-        "quality/index.html", home=home, department=department, scope_name=_scope_name(home, department),
-        departments=_departments_for(home), sees_home=can(current_user, "quality.home", home), rows=rows,
-        charts=charts, cycle=services.cycle_summary(home, department_id, today), today=today,
-        green=green, yellow=yellow, guideline_url=guideline_url,
-        guideline_titles=services.guideline_titles(home, {r.indicator.guideline_slug for r in rows}),
+        "quality/index.html", home=home, department=department, scope_name=scope_name,
+        departments=_departments_for(home), sees_home=can(current_user, "quality.home", home), today=today,
+        body=cached("quality.report_html", (home.id, department_id), render_body),
     )
 
 
@@ -108,12 +114,13 @@ def pdf():
     home, department = _scope()
     today = clock.today()
     department_id = department.id if department else None
-    rows = services.evaluate(home, department_id, today)
-    content = build_pdf(
-        home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=rows,
-        cycle=services.cycle_summary(home, department_id, today), thresholds=services.thresholds(home),
-        guideline_titles=services.guideline_titles(home, {r.indicator.guideline_slug for r in rows}),
-    )
+
+    def render() -> bytes:
+        report = services.report(home, department_id, today)
+        return build_pdf(home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=report.rows,
+                         cycle=report.cycle, thresholds=report.thresholds, guideline_titles=report.guideline_titles)
+
+    content = cached("quality.pdf", (home.id, department_id), render)
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
     suffix = f"-afdeling-{department.id}" if department else ""

@@ -8,14 +8,17 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from app import clock
 from app.audit.services import record
+from app.cache import cached
 from app.extensions import db
 from app.hooks import Indicator, IndicatorResult, indicators, tasks_for_home
 from app.people.models import Department, Home
+from app.quality.charts import Trend, trend
 from app.quality.models import QualityApiToken, QualitySnapshot
 
 log = logging.getLogger(__name__)
@@ -110,12 +113,41 @@ def measure(indicator: Indicator, home: Home, department_id: int | None, on: dat
 
 def evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
     """Every registered indicator for the home (department_id None) or one department on a day: the one definition
-    the report, the PDF, the API and the snapshot all use."""
+    the report, the PDF, the API and the snapshot all use. Measured once per data version (app/cache.py)."""
+    return list(cached("quality.rows", (home.id, department_id, on),
+                       lambda: tuple(_evaluate(home, department_id, on))))
+
+
+def _evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
     rows = []
     for indicator in indicators():
         result = measure(indicator, home, department_id, on)
         rows.append(Row(indicator, result, "error" if result is None else light(result.share, home)))
     return rows
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report page and the PDF show for one scope on one day."""
+
+    rows: tuple[Row, ...]
+    charts: dict[str, Trend]
+    cycle: CycleSummary
+    guideline_titles: dict[str, str]
+    thresholds: tuple[float, float]
+
+
+def report(home: Home, department_id: int | None, today: date) -> Report:
+    """The report for the home (department_id None) or one department, built once per data version and day."""
+    return cached("quality.report", (home.id, department_id), lambda: _report(home, department_id, today))
+
+
+def _report(home: Home, department_id: int | None, today: date) -> Report:
+    rows = tuple(evaluate(home, department_id, today))
+    green, yellow = thresholds(home)
+    charts = {key: trend(series, green, yellow) for key, series in trends(home, department_id, rows, today).items()}
+    return Report(rows, charts, cycle_summary(home, department_id, today),
+                  guideline_titles(home, {r.indicator.guideline_slug for r in rows}), (green, yellow))
 
 
 def find_indicator(key: str) -> Indicator | None:
@@ -132,12 +164,19 @@ def department_of(home: Home, department_id: int | None) -> Department | None:
     return department
 
 
-def home_departments(home: Home) -> list[Department]:
+class DepartmentRef(NamedTuple):
+    id: int
+    name: str
+
+
+def home_departments(home: Home) -> tuple[DepartmentRef, ...]:
+    """The home's active departments, in Danish order (cached per data version: the report's picker needs them)."""
     from app.database import danish
 
-    return list(db.session.scalars(
-        select(Department).where(Department.home_id == home.id, Department.is_active.is_(True))
-        .order_by(danish(Department.name))
+    return cached("quality.departments", home.id, lambda: tuple(
+        DepartmentRef(row.id, row.name) for row in db.session.execute(
+            select(Department.id, Department.name).where(Department.home_id == home.id, Department.is_active.is_(True))
+            .order_by(danish(Department.name)))
     ))
 
 
