@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Integer, event, select
+from sqlalchemy import BigInteger, Integer, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,6 +43,7 @@ BOOKKEEPING_TABLES = frozenset({
 MAX_ENTRIES = 1024
 
 _ROW_ID = 1
+_READ_VERSION = "SELECT value FROM data_version WHERE id = 1"  # id = _ROW_ID
 _CHANGED = "kp_data_changed"
 
 
@@ -60,7 +61,8 @@ def current_version() -> int:
     """The data version, read once per request (0 when the row does not exist yet)."""
     if has_app_context() and "kp_data_version" in g:
         return g.kp_data_version
-    value = db.session.execute(select(DataVersion.value).where(DataVersion.id == _ROW_ID)).scalar() or 0
+    # Plain SQL on the session's connection (same transaction): this runs on nearly every request.
+    value = db.session.connection().exec_driver_sql(_READ_VERSION).scalar() or 0
     if has_app_context():
         g.kp_data_version = value
     return value

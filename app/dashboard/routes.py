@@ -19,6 +19,7 @@ BEHIND_DAYS = 400
 
 @dataclass(frozen=True)
 class Dashboard:
+    name: str
     tasks: tuple[Task, ...]
     panels_first: tuple[Markup, ...]
     panels: tuple[Markup, ...]
@@ -35,7 +36,7 @@ def build(user, today: date) -> Dashboard:
     role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in user.roles]
     if user.is_temp:
         role_names.insert(0, str(EMPLOYMENT_LABELS[user.employment_type]))
-    return Dashboard(tasks, tuple(panels_first), tuple(panels), tuple(role_names),
+    return Dashboard(user.name, tasks, tuple(panels_first), tuple(panels), tuple(role_names),
                      tuple(d.name for d in user.departments))
 
 
@@ -43,7 +44,12 @@ def build(user, today: date) -> Dashboard:
 @login_required
 def index():
     today = clock.today()
-    # Everything on the page derives from stored data and the day, so it is built once per person until
-    # any data changes (app/cache.py); a reload or a return from another page costs one small query.
-    page = cached("dashboard", current_user.id, lambda: build(current_user, today))
-    return render_template("dashboard/index.html", page=page, tasks=page.tasks, today=today)
+    # Everything on the page derives from stored data and the day, so it is built and rendered once per
+    # person until any data changes (app/cache.py); a reload or a return from another page costs one query.
+    content = cached("dashboard", current_user.id, lambda: render(build(current_user, today), today))
+    return render_template("dashboard/index.html", content=content)
+
+
+def render(page: Dashboard, today: date) -> Markup:
+    html = render_template("dashboard/_content.html", page=page, tasks=page.tasks, today=today)
+    return Markup(html)  # noqa: S704  # nosec B704  # an autoescaped template, not raw input
