@@ -1,5 +1,9 @@
 """A small closed-loop load generator: N requests for one path, C threads, one connection per request.
 
+Before measuring, ``warmup`` requests are sent with the same concurrency, so every gunicorn worker has
+served the page at least once (each keeps its own cache of derived data, see app/cache.py) and the figures
+describe the steady state; what a page costs with a cold cache is reported separately (benchmarks/queries.py).
+
 With ``max_seconds`` set, no new request is started once that much time has passed and at least
 ``min_requests`` were started, so a slow page costs a bounded time; ``LoadResult.requests`` is then the
 number actually made.
@@ -66,14 +70,32 @@ def _one(host: str, port: int, path: str, headers: dict, timeout: float) -> int:
         connection.close()
 
 
+def _warm(host: str, port: int, path: str, headers: dict, timeout: float, count: int, concurrency: int) -> None:
+    left = [count]
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if left[0] <= 0:
+                    return
+                left[0] -= 1
+            _one(host, port, path, headers, timeout)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(count, concurrency))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def run_load(host: str, port: int, path: str, *, cookie: str = "", requests: int = 200, concurrency: int = 20,
-             warmup: int = 4, timeout: float = 60, max_seconds: float | None = None,
+             warmup: int = 40, timeout: float = 60, max_seconds: float | None = None,
              min_requests: int | None = None) -> LoadResult:
     headers = {"Connection": "close", "User-Agent": "kp-bench"}
     if cookie:
         headers["Cookie"] = cookie
-    for _ in range(warmup):
-        _one(host, port, path, headers, timeout)
+    _warm(host, port, path, headers, timeout, warmup, concurrency)
 
     result = LoadResult(requests=0, concurrency=concurrency)
     lock = threading.Lock()
