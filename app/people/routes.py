@@ -1,10 +1,12 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
+from app.cache import cached
 from app.database import danish
 from app.extensions import db
 from app.people import bp
@@ -56,8 +58,11 @@ def index():
 def show(person_id: int):
     person = _person_or_404(person_id)
     authorize("people.view", person)
-    return render_template("people/show.html", person=person, EMPLOYMENT_LABELS=EMPLOYMENT_LABELS,
-                           PROFESSION_LABELS=PROFESSION_LABELS, ROLE_LABELS=ROLE_LABELS,
+    summary = cached("people.summary", person.id, lambda: Markup(render_template(  # noqa: S704  # nosec B704
+        "people/_summary.html", person=person,
+        labels={"employment": EMPLOYMENT_LABELS, "profession": PROFESSION_LABELS, "role": ROLE_LABELS},
+    )))
+    return render_template("people/show.html", person=person, summary=summary,
                            leave_form=LeaveForm(left_on=clock.today()))
 
 

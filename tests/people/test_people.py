@@ -105,6 +105,9 @@ def test_editing_roles_and_departments(app, demo, auth, client):
         person = db.session.scalar(select(User).where(User.email == "medarbejder@demo.dk"))
         person_id = person.id
     auth.login("admin")
+    # The person's page and their row in the list, seen (and so kept by the cache) before the edit.
+    assert "Mini-MED-medlem" not in client.get(f"/people/{person_id}").get_data(as_text=True)
+    assert "Mini-MED-medlem" not in client.get("/people/?q=medarbejder%40demo").get_data(as_text=True)
     data = _employee_form(_department_id(app, "Fyrtårnet"), name="Maja Medarbejder", email="medarbejder@demo.dk",
                           employment_type="permanent", hired_on="2022-01-01", roles=["employee", "mini_med"],
                           is_skilled="y")
@@ -113,6 +116,10 @@ def test_editing_roles_and_departments(app, demo, auth, client):
         person = db.session.get(User, person_id)
         assert person.roles == {"employee", "mini_med"}
         assert [d.name for d in person.departments] == ["Fyrtårnet"]
+    # Both show the change at once.
+    page = client.get(f"/people/{person_id}").get_data(as_text=True)
+    assert "Medarbejder, Mini-MED-medlem" in page and "<dd>Fyrtårnet</dd>" in page
+    assert "<td>Medarbejder, Mini-MED-medlem</td>" in client.get("/people/?q=medarbejder%40demo").get_data(as_text=True)
 
 
 def test_department_methods_are_kept_as_history(app, demo, auth, client):
