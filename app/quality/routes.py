@@ -96,13 +96,20 @@ def exceptions(key: str):
         abort(404)
     home, department = _scope()
     today = clock.today()
-    result = services.measure(indicator, home, department.id if department else None, today)
-    return render_template(
-        "quality/exceptions.html", home=home, department=department, scope_name=_scope_name(home, department),
-        indicator=indicator, result=result, today=today,
-        light=services.light(result.share, home) if result else "error", guideline_url=guideline_url,
-        guideline_titles=services.guideline_titles(home, {indicator.guideline_slug}),
-    )
+    department_id = department.id if department else None
+    scope_name = _scope_name(home, department)
+
+    def render_body() -> Markup:
+        # The same measurement the report shows (one evaluation per scope and data version).
+        row = next(r for r in services.report(home, department_id, today).rows if r.key == key)
+        return Markup(render_template(  # noqa: S704  # nosec B704 - an autoescaped template
+            "quality/_exceptions_body.html", home=home, department=department, scope_name=scope_name,
+            indicator=indicator, result=row.result, today=today, light=row.light, guideline_url=guideline_url,
+            guideline_titles=services.guideline_titles(home, {indicator.guideline_slug}),
+        ))
+
+    return render_template("quality/exceptions.html", indicator=indicator,
+                           body=cached("quality.exceptions_html", (home.id, department_id, key), render_body))
 
 
 @bp.get("/report.pdf")

@@ -188,3 +188,21 @@ def test_page_has_no_inline_styles_or_scripts(app, client, home, registry):
     for url in ("/quality/", "/quality/indicator/test.one", "/quality/tokens"):
         html = client.get(url).get_data(as_text=True)
         assert "style=" not in html and "<script>" not in html and " onclick=" not in html, url
+
+
+def test_report_exceptions_and_pdf_show_a_change_at_once(app, client, home, staff_indicator):
+    """The figures are kept per data version; a new colleague shows on the next load of every view of them."""
+    from tests.quality.conftest import pdf_text
+
+    login(client, home.head)
+    before = _row(client.get("/quality/").get_data(as_text=True), staff_indicator)
+    assert "Lise Lærling" not in client.get(f"/quality/indicator/{staff_indicator}").get_data(as_text=True)
+    assert "Lise Lærling" not in pdf_text(client.get("/quality/report.pdf").data)
+    with app.app_context():
+        h = db.session.get(Home, home.home_id)
+        make_user(h, [h.departments[0]], name="Lise Lærling", profession="care_assistant", hired_on=date(2020, 1, 1))
+        db.session.commit()
+    after = _row(client.get("/quality/").get_data(as_text=True), staff_indicator)
+    assert after != before
+    assert "Lise Lærling" in client.get(f"/quality/indicator/{staff_indicator}").get_data(as_text=True)
+    assert "Lise Lærling" in pdf_text(client.get("/quality/report.pdf").data)
