@@ -121,8 +121,10 @@ def _note_statement_changes(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session) -> None:
-    # Pending objects are flushed after this hook, so they count as well. A flag left by a rolled-back
-    # transaction is not cleared: one needless bump costs a recomputation, a missed one a stale page.
-    pending = [*session.new, *session.dirty, *session.deleted]
-    if session.info.pop(_CHANGED, False) or _touches_data(getattr(obj, "__tablename__", "") for obj in pending):
+    # Flush first, so the bump is the transaction's last statement: on PostgreSQL the counter's row lock is
+    # then held only while committing and never while waiting for another row, so it cannot deadlock.
+    # A flag left by a rolled-back transaction is not cleared: one needless bump costs a recomputation,
+    # a missed one a stale page.
+    session.flush()
+    if session.info.pop(_CHANGED, False):
         bump(session.connection())
