@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -16,8 +17,13 @@ LEVEL_LABELS = {"local": "Lokal", "regional": "Fælles regional"}
 VERSION_STATUS_LABELS = {"draft": "Udkast", "published": "Gældende", "superseded": "Erstattet"}
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> Markup:
-    """Markdown to HTML, then sanitised with nh3: no scripts, no event handlers, no javascript: links."""
+    """Markdown to HTML, then sanitised with nh3: no scripts, no event handlers, no javascript: links.
+
+    The result depends on the text alone and costs milliseconds, so it is kept per text in this process: a
+    stored version's text never changes, and keying on the text (not the version id) can never be stale.
+    """
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(html, url_schemes={"http", "https", "mailto"})
     return Markup(clean)  # noqa: S704  # nosec B704  # sanitised by nh3

@@ -8,32 +8,23 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import clock
-from app.database import danish_key
+from app.cache import cached
 from app.extensions import db
-from app.guidelines import bp, rendering
+from app.guidelines import bp, pages, rendering
 from app.guidelines.forms import DraftForm, ReviewForm
 from app.guidelines.models import DRAFT, GuidelineVersion
-from app.guidelines.rendering import LEVEL_LABELS, STATUS_LABELS, VERSION_STATUS_LABELS
+from app.guidelines.pages import ListFilters
 from app.guidelines.services import (
     GuidelineError,
     StaleDraftError,
     acknowledge,
     approval_refusal,
     approve,
-    confirmed_user_ids,
-    coverage,
     guideline_by_slug,
-    guidelines_for_home,
-    history,
-    in_target_group,
     review_without_changes,
     save_draft,
-    staff_on,
 )
 from app.permissions import authorize, can
-
-STATUS_ORDER = {"overdue": 0, "due": 1, "current": 2}
 
 
 def _guideline_or_404(slug: str):
@@ -44,67 +35,38 @@ def _guideline_or_404(slug: str):
     return guideline
 
 
-def _common() -> dict:
-    return {"STATUS_LABELS": STATUS_LABELS, "LEVEL_LABELS": LEVEL_LABELS, "role_label": rendering.role_label,
-            "VERSION_STATUS_LABELS": VERSION_STATUS_LABELS}
+def _entry_or_404(slug: str) -> pages.Entry:
+    """The kept entry of a published guideline of the reader's home, checked like _guideline_or_404."""
+    entry = pages.library(current_user.home).by_slug.get(slug)
+    if entry is None:
+        abort(404)
+    authorize("guidelines.view", entry)
+    return entry
 
 
 @bp.get("/")
 @login_required
 def index():
     home = current_user.home
-    today, due_days = clock.today(), int(home.setting("guideline_due_days"))
-    q = request.args.get("q", "").strip()[:100]
-    standard = request.args.get("standard", "")
-    level = request.args.get("niveau", "")
-    status = request.args.get("status", "")
-    all_guidelines = [g for g in guidelines_for_home(home) if g.published is not None]
-    rows = []
-    for g in all_guidelines:
-        v = g.published
-        row_status = g.status_on(today, due_days)
-        if standard and v.standard != standard or level and g.level != level or status and row_status != status:
-            continue
-        if q and q.lower() not in v.title.lower() and q.lower() not in v.body.lower():
-            continue
-        rows.append((g, row_status))
-    rows.sort(key=lambda r: (STATUS_ORDER[r[1]], r[0].next_review_on, danish_key(r[0].published.title)))
-    versions = [g.published for g, _ in rows]
-    mine = confirmed_user_ids(versions, user_id=current_user.id)
-    shares = {}
-    if can(current_user, "guidelines.coverage") and versions:
-        people = staff_on([home.id], today)
-        confirmed = confirmed_user_ids(versions)
-        for v in versions:
-            group = [p for p in people if in_target_group(p, v)]
-            done = sum(1 for p in group if p.id in confirmed[v.id])
-            shares[v.id] = (done, len(group))
-    return render_template(
-        "guidelines/index.html", rows=rows, q=q, standard=standard, level=level, status=status,
-        standards=sorted({g.published.standard for g in all_guidelines}, key=danish_key), mine=mine,
-        shares=shares, today=today, **_common(),
-    )
+    filters = ListFilters(request.args.get("q", "").strip()[:100], request.args.get("standard", ""),
+                          request.args.get("niveau", ""), request.args.get("status", ""))
+    if filters.is_a_choice(pages.library(home)):
+        key = (current_user.id, filters.standard, filters.level, filters.status)
+        content = cached("guidelines.list", key, lambda: pages.list_html(home, filters))
+    else:
+        content = pages.list_html(home, filters)
+    return render_template("guidelines/index.html", content=content)
 
 
 @bp.get("/<slug>")
 @login_required
 def show(slug: str):
-    guideline = _guideline_or_404(slug)
-    version = guideline.published
-    related = []
-    if version.related:
-        found = {g.slug: g for g in guidelines_for_home(current_user.home) if g.slug in version.related}
-        related = [found[s] for s in version.related if s in found and found[s].published is not None]
-    in_group = in_target_group(current_user, version)
-    confirmed = current_user.id in confirmed_user_ids([version], user_id=current_user.id)[version.id]
     home = current_user.home
-    return render_template(
-        "guidelines/show.html", guideline=guideline, version=version, html=rendering.render_markdown(version.body),
-        related=related, in_group=in_group, confirmed=confirmed, when_words=rendering.when_words,
-        review_words=rendering.review_words, today=clock.today(),
-        status=guideline.status_on(clock.today(), int(home.setting("guideline_due_days"))),
-        review_form=ReviewForm(), **_common(),
-    )
+    entry = _entry_or_404(slug)
+    reader = pages.reader(entry)
+    return render_template("guidelines/show.html", entry=entry, reader=reader,
+                           parts=pages.page_parts(home, entry, reader),
+                           review_form=ReviewForm() if reader.may_approve else None)
 
 
 @bp.post("/<slug>/acknowledge")
@@ -164,7 +126,7 @@ def edit(slug: str):
             return redirect(url_for("guidelines.show", slug=slug))
     elif form.errors:
         status = 400
-    return render_template("guidelines/edit.html", guideline=guideline, form=form, **_common()), status
+    return render_template("guidelines/edit.html", guideline=guideline, form=form, **pages.common()), status
 
 
 @bp.post("/<slug>/approve")
@@ -223,12 +185,10 @@ def _version_or_404(guideline, number: int) -> GuidelineVersion:
 @bp.get("/<slug>/history")
 @login_required
 def history_view(slug: str):
-    guideline = _guideline_or_404(slug)
-    may_see_drafts = can(current_user, "guidelines.edit", guideline) or can(current_user, "guidelines.approve",
-                                                                             guideline)
-    versions = [v for v in history(guideline) if v.status != DRAFT or may_see_drafts]
-    return render_template("guidelines/history.html", guideline=guideline, versions=versions,
-                           reviews=guideline.reviews, **_common())
+    entry = _entry_or_404(slug)
+    reader = pages.reader(entry)
+    content = pages.history_html(current_user.home, entry, reader.may_edit or reader.may_approve)
+    return render_template("guidelines/history.html", entry=entry, content=content)
 
 
 @bp.get("/<slug>/versions/<int:number>")
@@ -239,7 +199,7 @@ def version_view(slug: str, number: int):
     refusal = approval_refusal(guideline, current_user) if version.status == DRAFT else None
     return render_template("guidelines/version.html", guideline=guideline, version=version,
                            html=rendering.render_markdown(version.body), refusal=refusal,
-                           may_approve=can(current_user, "guidelines.approve", guideline), **_common())
+                           may_approve=can(current_user, "guidelines.approve", guideline), **pages.common())
 
 
 @bp.get("/<slug>/diff")
@@ -255,26 +215,15 @@ def diff_view(slug: str):
         ("Revisionsansvarlig", "revision_responsible"), ("Gældende fra", "effective_from"))
         if getattr(old, attr) != getattr(new, attr)]
     return render_template("guidelines/diff.html", guideline=guideline, old=old, new=new, changed=changed,
-                           lines=rendering.diff_lines(old.body, new.body), **_common())
+                           lines=rendering.diff_lines(old.body, new.body), **pages.common())
 
 
 @bp.get("/<slug>/coverage")
 @login_required
 def coverage_view(slug: str):
-    guideline = _guideline_or_404(slug)
-    authorize("guidelines.coverage", guideline)
-    home = current_user.home
-    department_id = request.args.get("afdeling", type=int)
-    if department_id is not None and department_id not in {d.id for d in home.departments}:
+    entry = _entry_or_404(slug)
+    authorize("guidelines.coverage", entry)
+    content = pages.coverage_html(current_user.home, entry, request.args.get("afdeling", type=int))
+    if content is None:
         abort(404)
-    people, confirmed = coverage(guideline, home, department_id=department_id)
-    per_department = []
-    for department in home.departments:
-        members = [p for p in people if department.id in p.department_ids]
-        if members:
-            per_department.append((department, sum(1 for p in members if p.id in confirmed), len(members)))
-    missing = [p for p in people if p.id not in confirmed]
-    return render_template("guidelines/coverage.html", guideline=guideline, version=guideline.published,
-                           people=people, confirmed=confirmed, missing=missing, per_department=per_department,
-                           department_id=department_id, departments=home.departments, **_common())
-
+    return render_template("guidelines/coverage.html", entry=entry, content=content)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,28 @@ def org(app):
 
 def import_folder(runner, folder: Path, *extra: str):
     return runner.invoke(args=["guidelines", "import", str(folder), *extra])
+
+
+@pytest.fixture
+def library(app, runner, org, tmp_path, set_today):
+    """Three guidelines: overdue, due and current on 1 December 2026."""
+    set_today(date(2026, 12, 1))
+    write(tmp_path, "forfalden", document(title="Forfalden retningslinje", effective_from="2025-06-01",
+                                          review={"every_months": 12}, standard="Magtanvendelse",
+                                          body="# Forfalden\n\nOm magtanvendelse og selvbestemmelse.\n"))
+    write(tmp_path, "snart", document(title="Snart til revision", effective_from="2026-01-15",
+                                      review={"every_months": 12}, related=["ny"],
+                                      cycle=[{"key": "frist", "what": "Send ønsker.", "responsible": "employee",
+                                              "when": {"day": 1, "month": 10}},
+                                             {"key": "maaned", "what": "Oversigt.", "responsible": "department_leader",
+                                              "when": {"month": 10}, "per_department": True},
+                                             {"key": "moede", "what": "Fordeling.", "responsible": "head",
+                                              "when": {"meeting": "mini_med_first"}},
+                                             {"key": "vikar", "what": "Vikarmøde.", "responsible": "department_leader",
+                                              "when": {"twice_a_year": "temp_meeting"}}]))
+    write(tmp_path, "ny", document(title="Ny retningslinje", effective_from="2026-11-01",
+                                   level="regional", document_type="fælles regional retningslinje",
+                                   review={"every_months": 12}))
+    result = import_folder(runner, tmp_path)
+    assert result.exit_code == 0, result.output
+    return org

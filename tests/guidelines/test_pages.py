@@ -31,31 +31,6 @@ def login(client, email):
     return client
 
 
-@pytest.fixture
-def library(app, runner, org, tmp_path, set_today):
-    """Three guidelines: overdue, due and current on 1 December 2026."""
-    set_today(date(2026, 12, 1))
-    write(tmp_path, "forfalden", document(title="Forfalden retningslinje", effective_from="2025-06-01",
-                                          review={"every_months": 12}, standard="Magtanvendelse",
-                                          body="# Forfalden\n\nOm magtanvendelse og selvbestemmelse.\n"))
-    write(tmp_path, "snart", document(title="Snart til revision", effective_from="2026-01-15",
-                                      review={"every_months": 12}, related=["ny"],
-                                      cycle=[{"key": "frist", "what": "Send ønsker.", "responsible": "employee",
-                                              "when": {"day": 1, "month": 10}},
-                                             {"key": "maaned", "what": "Oversigt.", "responsible": "department_leader",
-                                              "when": {"month": 10}, "per_department": True},
-                                             {"key": "moede", "what": "Fordeling.", "responsible": "head",
-                                              "when": {"meeting": "mini_med_first"}},
-                                             {"key": "vikar", "what": "Vikarmøde.", "responsible": "department_leader",
-                                              "when": {"twice_a_year": "temp_meeting"}}]))
-    write(tmp_path, "ny", document(title="Ny retningslinje", effective_from="2026-11-01",
-                                   level="regional", document_type="fælles regional retningslinje",
-                                   review={"every_months": 12}))
-    result = import_folder(runner, tmp_path)
-    assert result.exit_code == 0, result.output
-    return org
-
-
 def _titles(html: str) -> list[str]:
     return re.findall(r'<a href="/guidelines/[a-z-]+">([^<]+)</a>', html)
 
