@@ -10,22 +10,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock
 from app.database import danish
 from app.extensions import db
-from app.onboarding import bp
-from app.onboarding.constants import COMPLETED_BY_LABELS, KIND_LABELS, STUCK_DAYS
+from app.onboarding import bp, pages
 from app.onboarding.forms import AssignForm, CompleteItemForm
-from app.onboarding.links import guideline_url
 from app.onboarding.models import Checklist, ChecklistItem, ChecklistTemplate
-from app.onboarding.overview import rows_for
 from app.onboarding.services import (
     NotAllowed,
     OnboardingError,
     assign,
-    checklists_for,
     complete_item,
-    may_sign_off,
-    missed_last_meeting,
 )
-from app.people.models import Department, Membership, User
+from app.people.models import Membership, User
 from app.permissions import authorize, can, requires
 
 
@@ -39,29 +33,14 @@ def _checklist_or_404(checklist_id: int) -> Checklist:
     return checklist
 
 
-def _may_complete(item: ChecklistItem, person: User) -> bool:
-    if item.is_done or person.has_left(clock.today()):
-        return False
-    if item.is_leader_item:
-        return may_sign_off(current_user, person)
-    return current_user.id == person.id
+def _render_checklist(page: pages.ChecklistPage, *, errors=None, posted=None, status=200):
+    return render_template("onboarding/checklist.html", page=page, errors=errors or {}, posted=posted or {}), status
 
 
-def _led_departments() -> list[Department] | None:
-    """The departments the user leads (None: the head sees the whole home)."""
-    if current_user.has_role("head"):
-        return None
-    return [d for d in current_user.departments if d.is_active]
-
-
-def _render_checklist(checklist: Checklist, *, errors=None, posted=None, status=200):
-    person = checklist.user
-    return render_template(
-        "onboarding/checklist.html", checklist=checklist, person=person, errors=errors or {}, posted=posted or {},
-        may_complete={i.id: _may_complete(i, person) for i in checklist.items}, guideline_url=guideline_url,
-        LABELS=COMPLETED_BY_LABELS, KIND_LABELS=KIND_LABELS,
-        missed=missed_last_meeting(person.home_id, [person], clock.today()).get(person.id),
-    ), status
+def _render_refused(checklist: Checklist, errors: dict[int, str], posted=None, status=400):
+    """The checklist again with the refusal next to the item (built for this answer only, never kept)."""
+    return _render_checklist(pages.build_checklist_page(checklist, errors), errors=errors, posted=posted,
+                             status=status)
 
 
 @bp.get("/")
@@ -75,20 +54,20 @@ def index():
 @bp.get("/mine")
 @login_required
 def mine():
-    today = clock.today()
-    checklists = checklists_for([current_user.id])[current_user.id]
-    if len(checklists) == 1:
-        return _render_checklist(checklists[0])
-    return render_template("onboarding/mine.html", checklists=checklists, today=today,
-                           missed=missed_last_meeting(current_user.home_id, [current_user], today).get(current_user.id))
+    own = pages.own_checklists()
+    if isinstance(own, int):
+        return _render_checklist(pages.checklist_page(own))
+    return render_template("onboarding/mine.html", content=own)
 
 
 @bp.get("/checklists/<int:checklist_id>")
 @login_required
 def checklist(checklist_id: int):
-    found = _checklist_or_404(checklist_id)
+    found = pages.checklist_ref(checklist_id)
+    if found is None or found.home_id != current_user.home_id:
+        abort(404)
     authorize("onboarding.view_checklist", found)
-    return _render_checklist(found)
+    return _render_checklist(pages.checklist_page(found.id))
 
 
 @bp.post("/checklists/<int:checklist_id>/items/<int:item_id>")
@@ -111,8 +90,7 @@ def complete(checklist_id: int, item_id: int):
         message = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         if "csrf_token" in form.errors:
             abort(400)
-        return _render_checklist(found, errors={item.id: message or _("Tjek det indtastede.")}, posted=posted,
-                                 status=400)
+        return _render_refused(found, {item.id: message or _("Tjek det indtastede.")}, posted)
     try:
         complete_item(item, current_user, done_on=form.done_on.data, note=form.note.data or "", today=clock.today())
         db.session.commit()
@@ -122,12 +100,11 @@ def complete(checklist_id: int, item_id: int):
         abort(403)
     except OnboardingError as error:
         db.session.rollback()
-        return _render_checklist(_checklist_or_404(checklist_id), errors={item_id: str(error)}, posted=posted,
-                                 status=400)
+        return _render_refused(_checklist_or_404(checklist_id), {item_id: str(error)}, posted)
     except StaleDataError:
         db.session.rollback()
         flash(_("Punktet er blevet ændret af en anden i mellemtiden. Se den opdaterede tjekliste."), "error")
-        return _render_checklist(_checklist_or_404(checklist_id), status=409)
+        return _render_refused(_checklist_or_404(checklist_id), {}, status=409)
     flash(_("Kvitteret: %(text)s", text=item.text) if item.is_leader_item else _("Afkrydset: %(text)s",
                                                                                     text=item.text), "success")
     return redirect(url_for("onboarding.checklist", checklist_id=found.id, _anchor=f"punkt-{item.id}"))
@@ -137,29 +114,17 @@ def complete(checklist_id: int, item_id: int):
 @login_required
 @requires("onboarding.overview")
 def overview():
-    today = clock.today()
-    led = _led_departments()
-    if led is None:
-        departments = db.session.scalars(select(Department).where(Department.home_id == current_user.home_id)
-                                         .order_by(danish(Department.name))).all()
-    else:
-        departments = led
-    department_id = request.args.get("afdeling", type=int)
-    if department_id is not None and department_id not in {d.id for d in departments}:
+    content = pages.overview_html(request.args.get("afdeling", type=int), request.args.get("vis") == "alle")
+    if content is None:
         abort(404)
-    include_left = request.args.get("vis") == "alle"
-    scope = [department_id] if department_id else (None if led is None else [d.id for d in led])
-    rows = rows_for(current_user.home_id, scope, today, include_left=include_left)
-    return render_template("onboarding/overview.html", rows=rows, departments=departments,
-                           department_id=department_id, include_left=include_left, today=today,
-                           STUCK_DAYS=STUCK_DAYS, KIND_LABELS=KIND_LABELS)
+    return render_template("onboarding/overview.html", content=content)
 
 
 @bp.route("/assign", methods=["GET", "POST"])
 @login_required
 @requires("onboarding.overview")
 def assign_checklist():
-    led = _led_departments()
+    led = pages.led_departments()
     people_query = select(User).where(User.home_id == current_user.home_id, User.id != current_user.id,
                                       (User.left_on.is_(None)) | (User.left_on > clock.today()))
     if led is not None:

@@ -4,13 +4,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.database import danish
 from app.extensions import db
-from app.onboarding import bp
-from app.onboarding.constants import COMPLETED_BY_LABELS, KIND_LABELS
+from app.onboarding import bp, pages
 from app.onboarding.forms import BLANK_ROWS, TemplateForm
 from app.onboarding.models import Checklist, ChecklistTemplate
 from app.onboarding.services import OnboardingError, delete_template, save_template, set_template_retired
@@ -40,18 +38,8 @@ def templates():
 
 
 def _render_templates(status: int = 200):
-    rows = db.session.scalars(
-        select(ChecklistTemplate).where(ChecklistTemplate.home_id == current_user.home_id)
-        .options(selectinload(ChecklistTemplate.items), selectinload(ChecklistTemplate.department),
-                 selectinload(ChecklistTemplate.changed_by))
-        .order_by(ChecklistTemplate.is_retired, ChecklistTemplate.kind, danish(ChecklistTemplate.name))
-    ).all()
-    used = dict(db.session.execute(
-        select(Checklist.template_id, func.count(Checklist.id))
-        .where(Checklist.home_id == current_user.home_id).group_by(Checklist.template_id)
-    ).all())
-    return render_template("onboarding/templates.html", templates=rows, used=used, KIND_LABELS=KIND_LABELS,
-                           LABELS=COMPLETED_BY_LABELS), status
+    return render_template("onboarding/templates.html", sections=pages.template_sections(current_user.home_id),
+                           managed=pages.managed_templates()), status
 
 
 def _save(template: ChecklistTemplate | None):
