@@ -1,26 +1,32 @@
-from collections import OrderedDict
 from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.audit.services import record
+from app.cache import cached
 from app.cycle import bp
-from app.cycle.calendar import active_token, calendar, new_token, revoke_tokens, user_for_token
+from app.cycle.calendar import (
+    STAMP_SLOT,
+    active_token,
+    calendar,
+    new_token,
+    revoke_tokens,
+    stamped,
+    user_for_token,
+)
 from app.cycle.forms import MeetingForm
 from app.cycle.models import MiniMedMeeting
-from app.cycle.rules import describe_when
 from app.cycle.services import (
-    SOURCE,
     CycleError,
     completion_for,
-    completions_between,
-    cycle_entries,
+    departments_of,
     find_guideline_task,
     mark_done,
     meetings_of_year,
@@ -28,14 +34,13 @@ from app.cycle.services import (
     save_meeting,
     undo_done,
 )
+from app.cycle.year_view import Filters, year_content
 from app.database import danish
 from app.extensions import db
-from app.hooks import tasks_for_home, tasks_for_user
+from app.hooks import tasks_for_user
 from app.people.constants import AUDIENCE_LABELS, Role
-from app.people.models import Department, User, UserRole, current_staff_query
+from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
-
-STATUS_LABELS = {"done": "Udført", "todo": "Planlagt", "soon": "Snart", "overdue": "Overskredet"}
 
 
 def _year_arg() -> int:
@@ -44,11 +49,6 @@ def _year_arg() -> int:
     if year is None or not this_year - 3 <= year <= this_year + 1:
         abort(404)
     return year
-
-
-def _departments(home_id: int) -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.home_id == home_id)
-                                   .order_by(danish(Department.name))))
 
 
 def _safe_next(default: str) -> str:
@@ -65,47 +65,14 @@ def _safe_next(default: str) -> str:
 @requires("cycle.view")
 def year():
     """The årshjul: every task of the home in one year, month by month, with filters."""
-    home = current_user.home
-    today = clock.today()
-    selected_year = _year_arg()
     role = request.args.get("rolle", "")
-    role = role if role in AUDIENCE_LABELS else ""
-    department_id = request.args.get("afdeling", type=int)
-    only_guidelines = request.args.get("kilde") == "retningslinjer"
-    only_mine = request.args.get("mine") == "1"
-    start, end = date(selected_year, 1, 1), date(selected_year, 12, 31)
-
-    tasks = tasks_for_home(home, start, end)
-    if only_guidelines:
-        tasks = [t for t in tasks if t.source == SOURCE]
-    if role:
-        tasks = [t for t in tasks if t.responsible == role]
-    if department_id:
-        tasks = [t for t in tasks if t.department_id in (None, department_id)]
-    if only_mine:
-        tasks = [t for t in tasks if t.applies_to(current_user)]
-    completions = completions_between(home.id, start, end)
-    departments = _departments(home.id)
-    months = OrderedDict((m, []) for m in range(1, 13))
-    for task in tasks:
-        months[task.due_on.month].append(task)
-
-    meetings = meetings_of_year(home.id, selected_year)
-    waiting = []
-    if not meetings:
-        waiting = [e for e in cycle_entries(home) if "meeting" in e["when"]]
-    counts = dict.fromkeys(STATUS_LABELS, 0)
-    for task in tasks:
-        counts[task.status(today)] += 1
-    return render_template(
-        "cycle/year.html", months=months, year=selected_year, today=today, role=role,
-        department_id=department_id, only_guidelines=only_guidelines, only_mine=only_mine,
-        departments=departments, department_names={d.id: d.name for d in departments},
-        completions=completions, meetings=meetings, waiting=waiting, describe_when=describe_when,
-        counts=counts, STATUS_LABELS=STATUS_LABELS, AUDIENCE_LABELS=AUDIENCE_LABELS, SOURCE=SOURCE,
-        years=[today.year, today.year + 1] if selected_year >= today.year else [selected_year, today.year,
-                                                                                 today.year + 1],
+    filters = Filters(
+        year=_year_arg(), role=role if role in AUDIENCE_LABELS else "",
+        department_id=request.args.get("afdeling", type=int),
+        only_guidelines=request.args.get("kilde") == "retningslinjer", only_mine=request.args.get("mine") == "1",
     )
+    content = year_content(current_user.home, current_user, filters, clock.today())
+    return render_template("cycle/year.html", content=content, year=filters.year)
 
 
 def _task_or_404(uid: str):
@@ -160,9 +127,17 @@ def _meeting_people(home_id: int):
 @login_required
 @requires("cycle.meetings.view")
 def meetings():
+    """The year's Mini-MED meetings, rendered once per data version (app/cache.py)."""
     selected_year = _year_arg()
-    return render_template("cycle/meetings.html", meetings=meetings_of_year(current_user.home_id, selected_year),
-                           year=selected_year, today=clock.today())
+    home_id, can_manage = current_user.home_id, can(current_user, "cycle.meetings.manage")
+
+    def render() -> Markup:
+        html = render_template("cycle/_meetings_body.html", meetings=meetings_of_year(home_id, selected_year),
+                               year=selected_year, today=clock.today(), can_manage=can_manage)
+        return Markup(html)  # noqa: S704  # nosec B704  # an autoescaped template, not raw input
+
+    content = cached("cycle.meetings", (home_id, selected_year, can_manage), render)
+    return render_template("cycle/meetings.html", content=content, year=selected_year)
 
 
 @bp.route("/moeder/ny", methods=["GET", "POST"])
@@ -247,10 +222,17 @@ def calendar_revoke():
 
 
 def _ics(user, start: date, end: date, name: str) -> str:
-    tasks = tasks_for_user(user, start, end)
-    departments = {d.id: d.name for d in _departments(user.home_id)}
-    return calendar(tasks, name=name, base_url=request.url_root, done_uids=personal_done_uids(user, start, end),
-                    department_names=departments)
+    """The person's calendar, written once per data version (app/cache.py); only its DTSTAMP, the moment
+    of this download, is put in per request."""
+    base_url = request.url_root
+
+    def write() -> str:
+        tasks = tasks_for_user(user, start, end)
+        departments = {d.id: d.name for d in departments_of(user.home_id)}
+        return calendar(tasks, name=name, base_url=base_url, done_uids=personal_done_uids(user, start, end),
+                        department_names=departments, stamp=STAMP_SLOT)
+
+    return stamped(cached("cycle.ics", (user.id, start, end, name, base_url), write), clock.now())
 
 
 @bp.get("/kalender/aarshjul.ics")
