@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Integer, event
+from sqlalchemy import BigInteger, Integer, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -105,9 +105,20 @@ def _touches_data(table_names) -> bool:
     return any(name not in BOOKKEEPING_TABLES for name in table_names)
 
 
+def _changes_data(session, obj) -> bool:
+    """Whether flushing this object changes derived data. A model may name columns no page derives from in
+    ``cache_ignored_columns`` (e.g. when a calendar feed was last fetched); an update of only those does not count."""
+    if not _touches_data([getattr(obj, "__tablename__", "")]):
+        return False
+    ignored = getattr(type(obj), "cache_ignored_columns", frozenset())
+    if not ignored or obj in session.new or obj in session.deleted:
+        return True
+    return any(attr.history.has_changes() for attr in inspect(obj).attrs if attr.key not in ignored)
+
+
 @event.listens_for(Session, "before_flush")
 def _note_orm_changes(session, flush_context, instances) -> None:
-    if _touches_data(getattr(obj, "__tablename__", "") for obj in [*session.new, *session.dirty, *session.deleted]):
+    if any(_changes_data(session, obj) for obj in [*session.new, *session.dirty, *session.deleted]):
         session.info[_CHANGED] = True
 
 

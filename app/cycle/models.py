@@ -83,6 +83,9 @@ class CalendarToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    #: Outlook polls the feed every few minutes; noting when must not throw away every cached page (app/cache.py).
+    cache_ignored_columns = frozenset({"last_used_at"})
+
     user = relationship("User")
 
     @property

@@ -148,3 +148,18 @@ def test_folding_never_splits_a_character_and_escaping():
     assert "".join(p.decode()[1:] if i else p.decode() for i, p in enumerate(parts)) == line
     assert fold("SHORT:x") == "SHORT:x"
     assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_fetching_the_feed_notes_when_but_keeps_cached_pages(app, people, import_guidelines, login):
+    """Outlook polls the feed often: it records when, without counting as a change to the data (app/cache.py)."""
+    from app import cache
+
+    import_guidelines()
+    client = login(people.leader_a)
+    url = _subscribe(client)
+    with app.app_context():
+        before = cache.current_version()
+    assert client.get(url).status_code == 200
+    with app.app_context():
+        assert cache.current_version() == before
+        assert db.session.scalar(select(CalendarToken.last_used_at)) is not None
