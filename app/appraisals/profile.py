@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +17,7 @@ from app.appraisals.forms import NeuroForm
 from app.appraisals.models import LU, MU, NeuroRecord, Talk
 from app.appraisals.services import AppraisalError, record_neuro
 from app.appraisals.status import NEURO_BADGES, NEURO_DONE, NEURO_STATUS_LABELS, neuro_deadline, neuro_status, status_of
+from app.cache import cached
 from app.extensions import db
 from app.hooks import profile_sections
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS
@@ -22,11 +26,7 @@ from app.permissions import can
 
 
 def _profile_person_or_abort(person_id: int) -> User:
-    person = db.session.scalar(
-        select(User).where(User.id == person_id)
-        .options(selectinload(User.departments).selectinload(Department.methods),
-                 selectinload(User.resource_functions), selectinload(User.role_rows))
-    )
+    person = db.session.get(User, person_id)
     if person is None or person.home_id != current_user.home_id:
         abort(404)
     if not can(current_user, "appraisals.view_profile", person):
@@ -47,8 +47,29 @@ def _course_says_neuro_done(person: User) -> bool:
     return has_completed_neuropedagogy(person)
 
 
-def _render(person: User, neuro_form: NeuroForm, status: int = 200):
+@dataclass(frozen=True)
+class ProfileParts:
+    """The read-only parts of a profile around the neuropedagogy form, which stays per request (CSRF token)."""
+
+    head: Markup
+    neuro: Markup
+    rest: Markup
+    shows_neuro_form: bool
+
+
+def _parts(person_id: int) -> ProfileParts:
+    """Rendered once per (person, viewer) and data version: the record links and other features' sections
+    depend on the viewer's rights, and none of the sections holds a form."""
+    return cached("appraisals.profile_parts", (person_id, current_user.id), lambda: _build_parts(person_id))
+
+
+def _build_parts(person_id: int) -> ProfileParts:
     today = clock.today()
+    person = db.session.scalar(
+        select(User).where(User.id == person_id)
+        .options(selectinload(User.departments).selectinload(Department.methods),
+                 selectinload(User.resource_functions), selectinload(User.role_rows))
+    )
     talks = db.session.scalars(
         select(Talk).where(Talk.employee_id == person.id).options(selectinload(Talk.held_by))
         .order_by(Talk.held_on.desc().nulls_first(), Talk.planned_on.desc(), Talk.id.desc())
@@ -58,15 +79,29 @@ def _render(person: User, neuro_form: NeuroForm, status: int = 200):
         .order_by(NeuroRecord.happened_on.desc(), NeuroRecord.id.desc())
     ).all()
     neuro = neuro_status(person, today)
-    return render_template(
-        "appraisals/profile.html", person=person, today=today, talks=talks,
-        mu=status_of(person, MU, today), lu=status_of(person, LU, today),
+    context = dict(
+        person=person, today=today, talks=talks, mu=status_of(person, MU, today), lu=status_of(person, LU, today),
         neuro=neuro, neuro_label=NEURO_STATUS_LABELS[neuro], neuro_badge=NEURO_BADGES[neuro],
-        neuro_deadline=neuro_deadline(person.hired_on), neuro_rows=neuro_rows, neuro_form=neuro_form,
+        neuro_deadline=neuro_deadline(person.hired_on), neuro_rows=neuro_rows,
         neuro_course_done=neuro != NEURO_DONE and _course_says_neuro_done(person),
         courses=_completed_courses(person), sections=profile_sections(person, current_user),
         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS,
-    ), status
+    )
+    return ProfileParts(
+        head=_fragment("appraisals/_profile_head.html", context),
+        neuro=_fragment("appraisals/_profile_neuro.html", context),
+        rest=_fragment("appraisals/_profile_rest.html", context),
+        shows_neuro_form=can(current_user, "appraisals.record_neuro", person) and not person.has_left(today),
+    )
+
+
+def _fragment(template: str, context: dict) -> Markup:
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
+
+
+def _render(person: User, neuro_form: NeuroForm, status: int = 200):
+    return render_template("appraisals/profile.html", person=person, parts=_parts(person.id),
+                           neuro_form=neuro_form), status
 
 
 @bp.get("/profile")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,6 +16,7 @@ from app.appraisals.forms import TalkForm
 from app.appraisals.models import LU, MU, TALK_LABELS, Talk
 from app.appraisals.services import AppraisalError, save_talk
 from app.appraisals.status import DONE, STATUS_LABELS, counts, statuses
+from app.cache import cached
 from app.database import danish
 from app.extensions import db
 from app.people.models import Department, User
@@ -78,20 +80,37 @@ def _filtered(rows, status: str):
     return rows
 
 
+def _visible_department_ids() -> tuple[int, ...]:
+    """The ids of the departments the viewer may filter on, once per viewer and data version."""
+    return cached("appraisals.visible_departments", current_user.id,
+                  lambda: tuple(d.id for d in _visible_departments()))
+
+
 @bp.get("/")
 @login_required
 @requires("appraisals.overview")
 def index():
     status = request.args.get("status", "")
-    today, departments, department_id, mu, lu = _overview_rows(request.args.get("afdeling", type=int))
-    return render_template(
-        "appraisals/index.html", today=today, departments=departments, department_id=department_id,
-        status=status if status in STATUS_LABELS else "", STATUS_LABELS=STATUS_LABELS,
+    status = status if status in STATUS_LABELS else ""
+    department_id = request.args.get("afdeling", type=int)
+    department_id = department_id if department_id in _visible_department_ids() else None
+    # The statuses of a whole home take a few hundred rows to compute and render; they change only with the
+    # data (and the day), and the record buttons depend on the viewer's rights, so the body is kept per viewer.
+    content = cached("appraisals.overview_html", (current_user.id, department_id, status),
+                     lambda: _render_overview(department_id, status))
+    return render_template("appraisals/index.html", content=content)
+
+
+def _render_overview(department_id: int | None, status: str) -> Markup:
+    today, departments, department_id, mu, lu = _overview_rows(department_id)
+    return Markup(render_template(  # noqa: S704  # nosec B704 - an autoescaped template
+        "appraisals/_index_body.html", today=today, departments=departments, department_id=department_id,
+        status=status, STATUS_LABELS=STATUS_LABELS,
         mu=_filtered(mu, status), lu=_filtered(lu, status), mu_counts=counts(mu), lu_counts=counts(lu),
         whole_home=can(current_user, "appraisals.overview_home"), d=_date_formatter(),
         profile_base=url_for("appraisals.profile", person_id=0)[:-1],
         new_base={kind: url_for("appraisals.new_talk", kind=kind, person_id=0)[:-1] for kind in TALK_LABELS},
-    )
+    ))
 
 
 @bp.get("/export.xlsx")
