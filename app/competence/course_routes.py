@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -11,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.audit.services import record
+from app.cache import cached
 from app.competence import bp, distribution
 from app.competence.forms import AgreementForm, CompletionForm, NeedForm, PlanForm
 from app.competence.models import PLAN_SECTIONS, CompetenceNeed, CompetencePlan, CourseCompletion
@@ -152,17 +156,52 @@ def _plan_year() -> int:
     return year
 
 
+@dataclass(frozen=True)
+class PlanNeed:
+    id: int
+    #: The need's department, kind, date and text; its close form (CSRF) stays per request.
+    summary: Markup
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the plan page and its print show about the home, kept per home and year until the data changes."""
+
+    methods: Markup
+    needs: tuple[PlanNeed, ...]
+    funds: Markup
+
+
 def _plan_facts(year: int) -> dict:
     home_id = current_user.home_id
+    return {"facts": cached("competence.plan_facts", (home_id, year), lambda: _build_plan_facts(home_id, year))}
+
+
+def _build_plan_facts(home_id: int, year: int) -> PlanFacts:
     departments = db.session.scalars(select(Department).where(Department.home_id == home_id,
                                                               Department.is_active.is_(True))
                                      .options(selectinload(Department.methods)).order_by(danish(Department.name))).all()
     needs = db.session.scalars(select(CompetenceNeed).where(CompetenceNeed.home_id == home_id,
                                                             CompetenceNeed.closed_on.is_(None))
+                               .options(selectinload(CompetenceNeed.department))
                                .order_by(CompetenceNeed.raised_on)).all()
     dist = distribution.approved(home_id, year) or distribution.current(home_id, year)
-    return {"departments": departments, "needs": needs, "dist": dist,
-            "planned": distribution.planned_supervision(home_id, year)}
+    return PlanFacts(
+        methods=_fragment("competence/_plan_methods.html", departments=departments),
+        needs=tuple(PlanNeed(n.id, _fragment("competence/_plan_need.html", n=n)) for n in needs),
+        funds=_fragment("competence/_plan_funds.html", departments=departments, dist=dist,
+                        planned=distribution.planned_supervision(home_id, year)),
+    )
+
+
+def _fragment(template: str, **context) -> Markup:
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
+
+
+def _need_department_choices() -> tuple[tuple[int, str], ...]:
+    """The departments the viewer may raise a need for, once per viewer and data version."""
+    return cached("competence.need_departments", current_user.id,
+                  lambda: tuple((d.id, d.name) for d in _departments("competence.overview")))
 
 
 @bp.route("/plan", methods=["GET", "POST"])
@@ -209,7 +248,7 @@ def plan():
                 flash("Planen er gemt.", "success")
                 return redirect(url_for("competence.plan", aar=year))
     need_form = NeedForm()
-    need_form.department_id.choices = choices((d.id, d.name) for d in _departments("competence.overview"))
+    need_form.department_id.choices = choices(_need_department_choices())
     return render_template("competence/plan.html", year=year, plan=plan_row, form=form, sections=PLAN_SECTIONS,
                            need_form=need_form, **_plan_facts(year)), status
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
+from app.cache import cached
 from app.competence import bp, distribution, exports
 from app.competence.forms import BudgetForm, DecisionForm, LineForm, StartDistributionForm, SupervisionForm
 from app.competence.models import LINE_CATEGORIES, CourseWish, Distribution, DistributionLine, SupervisionSession
@@ -64,6 +67,43 @@ def _open_wishes(dist: Distribution | None, year: int) -> list[CourseWish]:
     return [w for w in wishes if w.id not in taken]
 
 
+@dataclass(frozen=True)
+class DistributionParts:
+    """The read-only parts of a year's distribution page; the forms between them are rendered per request."""
+
+    dist_id: int | None
+    is_locked: bool
+    #: Revision, totals and lines. The lines carry remove buttons (CSRF) while the head edits the newest
+    #: draft; such parts are rendered per request and never cached.
+    summary: Markup | None
+    history: Markup | None
+
+
+def _fragment(template: str, **context) -> Markup:
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
+
+
+def _build_parts(year: int, dist: Distribution | None, may_manage: bool) -> DistributionParts:
+    if dist is None:
+        return DistributionParts(None, False, Markup(), Markup())
+    departments = {d.id: d for d in _departments()}
+    history = distribution.revisions(current_user.home_id, year)
+    return DistributionParts(
+        dist.id, dist.is_locked,
+        _fragment("competence/_distribution_summary.html", dist=dist, departments=departments, history=history,
+                  categories=LINE_CATEGORIES, may_manage=may_manage),
+        _fragment("competence/_distribution_history.html", history=history),
+    )
+
+
+def _cacheable_parts(year: int, may_manage: bool) -> DistributionParts:
+    """The parts to keep; for the head's open draft only its state, as that page is forms throughout."""
+    dist = distribution.current(current_user.home_id, year)
+    if dist is not None and may_manage and not dist.is_locked:
+        return DistributionParts(dist.id, False, None, None)
+    return _build_parts(year, dist, may_manage)
+
+
 def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
     departments = _departments()
     wishes = _open_wishes(dist, year) if dist else []
@@ -80,10 +120,9 @@ def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
                                                            + [(d.id, d.name) for d in departments])
         forms["line_form"].wish_id.choices = choices([(0, "– intet ønske –")] + [
             (w.id, f"{w.department.name}: {w.user.name if w.user else 'Afdelingen'} – {w.title}") for w in wishes])
-    return render_template(
-        "competence/distribution.html", year=year, dist=dist, departments={d.id: d for d in departments},
-        history=distribution.revisions(current_user.home_id, year), categories=LINE_CATEGORIES,
-        may_manage=can(current_user, "competence.home"), **forms), status
+    may_manage = can(current_user, "competence.home")
+    return render_template("competence/distribution.html", year=year, parts=_build_parts(year, dist, may_manage),
+                           may_manage=may_manage, **forms), status
 
 
 @bp.get("/distribution")
@@ -91,7 +130,16 @@ def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
 @requires("competence.distribution_view")
 def distribution_page():
     year = _year()
-    return _render(year, distribution.current(current_user.home_id, year))
+    may_manage = can(current_user, "competence.home")
+    # Without forms between them (no distribution yet, an approved one, or a viewer who cannot change it) the
+    # page's parts are kept per home, year and right to manage until the data changes.
+    parts = cached("competence.distribution_parts", (current_user.home_id, year, may_manage),
+                   lambda: _cacheable_parts(year, may_manage))
+    if parts.summary is None:
+        return _render(year, distribution.current(current_user.home_id, year))
+    start_form = StartDistributionForm() if may_manage and parts.dist_id is None else None
+    return render_template("competence/distribution.html", year=year, parts=parts, may_manage=may_manage,
+                           start_form=start_form)
 
 
 @bp.post("/distribution")

@@ -3,12 +3,18 @@ funds_routes.py and course_routes.py (imported at the end)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.cache import cached
 from app.competence import bp, exports
 from app.competence.forms import OverviewForm, WishForm
 from app.competence.models import CourseWish, DepartmentOverview, wish_deadline
@@ -68,19 +74,54 @@ def _wish_data(form: WishForm) -> dict:
         "year", "kind", "title", "provider", "cost", "days", "hours", "methods", "responsibility_areas", "reason")}
 
 
+@dataclass(frozen=True)
+class MyWishRow:
+    id: int
+    is_withdrawn: bool
+    #: Everything but the actions cell, whose withdraw button carries the session's CSRF token.
+    cells: Markup
+    editable: bool
+
+
+@dataclass(frozen=True)
+class MyWishes:
+    head: Markup
+    rows: tuple[MyWishRow, ...]
+    courses: Markup
+
+
 @bp.get("/")
 @login_required
 @requires("competence.wish_own")
 def my_wishes():
     year = next_funds_year()
+    # Whether the deadline has passed is asked of the clock on every request (it turns at the end of the
+    # deadline day) and is part of the key, so the cached page never outlives it.
+    closed = is_deadline_passed(current_user.home, year)
+    page = cached("competence.my_wishes", (current_user.id, year, closed), lambda: _my_wishes(year, closed))
+    return render_template("competence/my_wishes.html", page=page)
+
+
+def _my_wishes(year: int, closed: bool) -> MyWishes:
     wishes = db.session.scalars(
         select(CourseWish).where(CourseWish.user_id == current_user.id)
         .options(selectinload(CourseWish.methods), selectinload(CourseWish.home), selectinload(CourseWish.department))
         .order_by(CourseWish.year.desc(), CourseWish.submitted_at.desc())).all()
-    return render_template("competence/my_wishes.html", wishes=wishes, year=year,
-                           deadline=wish_deadline(current_user.home, year),
-                           closed=is_deadline_passed(current_user.home, year),
-                           courses=completed_courses(current_user))
+    rows = tuple(MyWishRow(
+        id=w.id, is_withdrawn=w.is_withdrawn, cells=_fragment("competence/_my_wish_cells.html", w=w),
+        editable=(not w.is_withdrawn and not w.outcome and can(current_user, "competence.wish_edit", w)
+                  and not closed and w.year == year),
+    ) for w in wishes)
+    return MyWishes(
+        head=_fragment("competence/_my_wishes_head.html", year=year, closed=closed,
+                       deadline=wish_deadline(current_user.home, year)),
+        rows=rows,
+        courses=_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
+    )
+
+
+def _fragment(template: str, **context) -> Markup:
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
 
 
 def _form_context():
@@ -214,21 +255,73 @@ def overviews():
     return render_template("competence/overviews.html", rows=rows, year=year)
 
 
+@dataclass(frozen=True)
+class OverviewState:
+    """What the overview form starts from (the stored recommendation and the version to save over)."""
+
+    recommendation: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class OverviewWish:
+    id: int
+    title: str
+    priority: int | None
+    #: The read-only cells after the priority input, which stays per request (it may show posted input).
+    cells: Markup
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    state: OverviewState | None
+    locked: bool
+    deadline: date
+    notice: Markup
+    wishes: tuple[OverviewWish, ...]
+    total: Decimal
+    missing: Markup
+
+
+def _overview_page(department: Department, year: int) -> OverviewPage:
+    """The department's wishes and who has not sent one, once per data version (the notice's wording depends
+    on whether the viewer is the tilbudsleder)."""
+    is_home = can(current_user, "competence.home")
+    return cached("competence.overview_page", (department.id, year, is_home),
+                  lambda: _build_overview_page(department, year))
+
+
+def _build_overview_page(department: Department, year: int) -> OverviewPage:
+    current = overview_for(department.id, year)
+    locked = bool(current and current.is_locked)
+    wishes = department_wishes(department.id, year)
+    return OverviewPage(
+        state=OverviewState(current.recommendation, current.version) if current else None,
+        locked=locked, deadline=wish_deadline(current_user.home, year),
+        notice=_fragment("competence/_overview_notice.html", overview=current, locked=locked),
+        wishes=tuple(OverviewWish(w.id, w.title, w.priority,
+                                  _fragment("competence/_overview_wish_cells.html", w=w, locked=locked))
+                     for w in wishes),
+        total=sum((w.cost for w in wishes), Decimal(0)),
+        missing=_fragment("competence/_overview_missing.html", missing=missing_submitters(department.id, year),
+                          locked=locked),
+    )
+
+
 @bp.route("/overview/<int:department_id>", methods=["GET", "POST"])
 @login_required
 def overview(department_id: int):
     department = department_or_404(department_id)
     authorize("competence.overview", department)
     year = year_arg()
-    current = overview_for(department.id, year)
-    form = OverviewForm(obj=current)
+    page = _overview_page(department, year)
+    form = OverviewForm(obj=page.state)
     if request.method == "GET":
-        form.version.data = current.version if current else ""
+        form.version.data = page.state.version if page.state else ""
     status = 200
-    wishes = department_wishes(department.id, year)
     if form.validate_on_submit():
         priorities = {}
-        for wish in wishes:
+        for wish in page.wishes:
             raw = (request.form.get(f"priority-{wish.id}") or "").strip()
             if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
                 form.form_errors.append("Prioriteten skal være et helt tal (1 er højest).")
@@ -253,14 +346,11 @@ def overview(department_id: int):
                 return redirect(url_for("competence.overview", department_id=department.id, aar=year))
         else:
             status = 400
-        wishes = department_wishes(department.id, year)
-        current = overview_for(department.id, year)
+        page = _overview_page(department, year)
     elif request.method == "POST":
         status = 400
-    return render_template("competence/overview.html", department=department, year=year, overview=current,
-                           wishes=wishes, missing=missing_submitters(department.id, year), form=form,
-                           posted=request.form if request.method == "POST" else None,
-                           deadline=wish_deadline(current_user.home, year)), status
+    return render_template("competence/overview.html", department=department, year=year, page=page, form=form,
+                           posted=request.form if request.method == "POST" else None), status
 
 
 @bp.post("/overview/<int:department_id>/forward")
@@ -315,15 +405,22 @@ def export_overview(department_id: int, fmt: str):
 @requires("competence.home")
 def home_wishes():
     year = year_arg()
+    # The home's list is the same for everyone who may see it and has no forms: rendered once per data version.
+    content = cached("competence.home_wishes_html", (current_user.home_id, year),
+                     lambda: _render_home_wishes(current_user.home_id, year))
+    return render_template("competence/home_wishes.html", year=year, content=content)
+
+
+def _render_home_wishes(home_id: int, year: int) -> Markup:
     wishes = db.session.scalars(
-        select(CourseWish).where(CourseWish.home_id == current_user.home_id, CourseWish.year == year,
+        select(CourseWish).where(CourseWish.home_id == home_id, CourseWish.year == year,
                                  CourseWish.status == "submitted")
         .options(selectinload(CourseWish.methods), selectinload(CourseWish.user),
                  selectinload(CourseWish.department), selectinload(CourseWish.home))
         .order_by(CourseWish.department_id, CourseWish.priority.is_(None), CourseWish.priority, CourseWish.id)).all()
     overviews_by_dep = {o.department_id: o for o in db.session.scalars(select(DepartmentOverview).where(
-        DepartmentOverview.home_id == current_user.home_id, DepartmentOverview.year == year))}
-    return render_template("competence/home_wishes.html", wishes=wishes, year=year, overviews=overviews_by_dep)
+        DepartmentOverview.home_id == home_id, DepartmentOverview.year == year))}
+    return _fragment("competence/_home_wishes_body.html", wishes=wishes, year=year, overviews=overviews_by_dep)
 
 
 @bp.get("/wishes/export.<fmt>")
