@@ -1,4 +1,5 @@
-"""Changes to children's records. Each checks its rule, flushes and writes the audit log; the route commits.
+"""Changes to children's records. Each checks its rule, flushes and writes the audit log; the route commits
+(only the access log of reads commits its own rows).
 
 The audit log names a child only by number ("Barn #12"): the log is read by administrators, who do not
 work with the children.
@@ -225,5 +226,13 @@ def confirm_handover(plan: IndividualPlanUpdate, user: User) -> bool:
 
 
 def log_access(child: Child, user: User, view: str) -> None:
-    """Write one access-log row: who looked at which child, now, in which view."""
-    db.session.add(ChildAccessLog(home_id=child.home_id, child_id=child.id, user_id=user.id, view=view))
+    """Write and commit one access-log row: who looked at which child, now, in which view.
+
+    The row is committed in a transaction of its own, before the page is sent. Committing the request's
+    session instead would expire every object it has loaded, and the page and its response headers would then
+    load the user and the child's records again. So the caller's session must hold no unsaved change when a
+    page is logged (the routes roll a failed form back before showing it again).
+    """
+    with db.engine.begin() as connection:
+        connection.execute(ChildAccessLog.__table__.insert().values(
+            home_id=child.home_id, child_id=child.id, user_id=user.id, view=view))

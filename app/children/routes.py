@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.children import bp
+from app.children import bp, pages
 from app.children.forms import (
     ChildForm,
     EndReferralForm,
@@ -25,7 +25,6 @@ from app.children.models import (
     ChildAccessLog,
     ChildMove,
     ContactTeamMember,
-    HandoverRead,
     IndividualPlanUpdate,
     PhysioReferral,
 )
@@ -43,7 +42,6 @@ from app.children.operations import (
     set_contact_team,
     update_child,
 )
-from app.children.services import check_children, summary_for
 from app.database import danish
 from app.extensions import db
 from app.people.models import Department, Membership, User
@@ -71,17 +69,13 @@ def _load(child_id: int, action: str) -> Child:
 
 
 def _page(child: Child, view: str, template: str, status: int = 200, **context):
-    """Render a page about one child and log the read."""
+    """Log the read of a page about one child, then render it."""
     log_access(child, current_user, view)
-    db.session.commit()
     return render_template(template, child=child, **context), status
 
 
 def _departments(only_ids=None) -> list[Department]:
-    query = select(Department).where(Department.home_id == current_user.home_id, Department.is_active.is_(True))
-    if only_ids is not None:
-        query = query.where(Department.id.in_(list(only_ids)))
-    return list(db.session.scalars(query.order_by(danish(Department.name))))
+    return pages.departments(current_user.home_id, only_ids)
 
 
 def _keepable_departments() -> list[Department]:
@@ -91,44 +85,17 @@ def _keepable_departments() -> list[Department]:
     return [d for d in _departments(current_user.department_ids) if leads_department(current_user, d.id)]
 
 
-def _visible_query():
-    query = select(Child).where(Child.home_id == current_user.home_id)
-    if not is_head(current_user):
-        query = query.where(Child.department_id.in_(list(current_user.department_ids)))
-    return query
-
-
 @bp.get("/")
 @login_required
 @requires("children.list")
 def index():
-    today = clock.today()
-    show_left = request.args.get("status") == "left" and not current_user.is_temp
-    query = _visible_query().options(joinedload(Child.department))
-    if show_left:
-        query = query.where(Child.left_on <= today)
-    else:
-        query = query.where(or_(Child.left_on.is_(None), Child.left_on > today))
-    children = list(db.session.scalars(query.order_by(danish(Child.display_name), Child.id)))
+    department_ids = None if is_head(current_user) else tuple(sorted(current_user.department_ids))
     if current_user.is_temp:
-        return render_template("children/index_temp.html", children=children, handover=_handover_status(children))
-    checks = {} if show_left else check_children(children, today)
-    return render_template("children/index.html", children=children, checks=checks, show_left=show_left)
-
-
-def _handover_status(children: list[Child]) -> dict[int, tuple[IndividualPlanUpdate | None, bool]]:
-    """child id -> (current plan update, whether the current user confirmed reading its handover)."""
-    if not children:
-        return {}
-    latest: dict[int, IndividualPlanUpdate] = {}
-    for update in db.session.scalars(
-            select(IndividualPlanUpdate).where(IndividualPlanUpdate.child_id.in_([c.id for c in children]),
-                                               IndividualPlanUpdate.updated_on <= clock.today())
-            .order_by(IndividualPlanUpdate.updated_on, IndividualPlanUpdate.id)):
-        latest[update.child_id] = update
-    read = set(db.session.scalars(select(HandoverRead.plan_update_id).where(
-        HandoverRead.user_id == current_user.id, HandoverRead.plan_update_id.in_([u.id for u in latest.values()]))))
-    return {c.id: (latest.get(c.id), c.id in latest and latest[c.id].id in read) for c in children}
+        return render_template("children/index_temp.html",
+                               content=pages.temp_index(current_user.home_id, department_ids))
+    show_left = request.args.get("status") == "left"
+    return render_template("children/index.html", show_left=show_left,
+                           table=pages.index_table(current_user.home_id, department_ids, show_left))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -157,26 +124,10 @@ def create():
 @login_required
 def show(child_id: int):
     child = _load(child_id, "children.view")
-    today = clock.today()
     if current_user.is_temp:
-        plan, has_read = _handover_status([child]).get(child.id, (None, False))
+        plan, has_read = pages.handover_status([child]).get(child.id, (None, False))
         return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read)
-    check = check_children([child], today).get(child.id)
-    plan = db.session.scalar(
-        select(IndividualPlanUpdate).options(selectinload(IndividualPlanUpdate.goals), joinedload(
-            IndividualPlanUpdate.updated_by)).where(IndividualPlanUpdate.child_id == child.id,
-                                                    IndividualPlanUpdate.updated_on <= today)
-        .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc()).limit(1))
-    team = [m for m in db.session.scalars(
-        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
-        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
-    referrals = db.session.scalars(
-        select(PhysioReferral).options(selectinload(PhysioReferral.plan_updates))
-        .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()
-    has_read = plan is not None and db.session.scalar(select(HandoverRead.id).where(
-        HandoverRead.plan_update_id == plan.id, HandoverRead.user_id == current_user.id)) is not None
-    return _page(child, "page", "children/show.html", check=check, plan=plan, team=team, referrals=referrals,
-                 has_read=has_read, today=today)
+    return _page(child, "page", "children/show.html", parts=pages.child_page(child))
 
 
 @bp.get("/<int:child_id>/history")
@@ -434,12 +385,10 @@ def _scope_from_request() -> tuple[Department | None, list[int] | None]:
 def checks():
     department, department_ids = _scope_from_request()
     authorize("children.checks", department.id if department else None)
-    today = clock.today()
-    summary = summary_for(current_user.home_id, today, department_ids)
-    departments = _departments() if is_head(current_user) else _departments(
-        [d for d in current_user.department_ids if leads_department(current_user, d)])
-    return render_template("children/checks.html", summary=summary, department=department,
-                           departments=departments, today=today)
+    picker_ids = None if is_head(current_user) else [
+        d for d in current_user.department_ids if leads_department(current_user, d)]
+    return render_template("children/checks.html",
+                           content=pages.checks_body(department, department_ids, picker_ids))
 
 
 @bp.get("/log")

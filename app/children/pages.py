@@ -1,0 +1,142 @@
+"""The read-only parts of the children's pages, rendered once per data version (app/cache.py).
+
+The list, the checks page and a child's page derive every child's status from its team, plans and referrals:
+a dozen queries and, in a large home, hundreds of table cells to escape. The records change far less often
+than leaders and staff open these pages, so the parts are kept per data version and day. Each key holds what
+decides what the viewer sees (their departments, or the viewer themself where their rights or own reads show);
+the routes still check permissions, write the access log and render the forms (CSRF tokens) per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import clock
+from app.cache import cached
+from app.children.models import Child, ContactTeamMember, HandoverRead, IndividualPlanUpdate, PhysioReferral
+from app.children.services import check_children, summary_for
+from app.database import danish
+from app.extensions import db
+from app.people.models import Department
+
+#: Where the handover button goes in a child's page; the cached page is split around it.
+HANDOVER_SLOT = Markup("<!-- handover -->")
+
+
+def _fragment(template: str, **context) -> Markup:
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
+
+
+def _children(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool, today: date) -> list[Child]:
+    """The home's children (or those of some departments), current or moved out, in Danish name order."""
+    query = select(Child).options(joinedload(Child.department)).where(Child.home_id == home_id)
+    if department_ids is not None:
+        query = query.where(Child.department_id.in_(department_ids))
+    if show_left:
+        query = query.where(Child.left_on <= today)
+    else:
+        query = query.where(or_(Child.left_on.is_(None), Child.left_on > today))
+    return list(db.session.scalars(query.order_by(danish(Child.display_name), Child.id)))
+
+
+def index_table(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool) -> Markup:
+    """The staff's list of children with their status; the same for everyone who sees those departments
+    (None: the whole home, as the tilbudsleder sees it)."""
+    def render() -> Markup:
+        today = clock.today()
+        children = _children(home_id, department_ids, show_left, today)
+        checks = {} if show_left else check_children(children, today)
+        return _fragment("children/_index_table.html", children=children, checks=checks, show_left=show_left,
+                         whole_home=department_ids is None)
+
+    return cached("children.index_table", (home_id, department_ids, show_left), render)
+
+
+def temp_index(home_id: int, department_ids: tuple[int, ...]) -> Markup:
+    """A temp's list: the children of their departments and whether they have read each current handover."""
+    def render() -> Markup:
+        children = _children(home_id, department_ids, False, clock.today())
+        return _fragment("children/_index_temp_body.html", children=children, handover=handover_status(children))
+
+    return cached("children.temp_index", (current_user.id, home_id, department_ids), render)
+
+
+def handover_status(children: list[Child]) -> dict[int, tuple[IndividualPlanUpdate | None, bool]]:
+    """child id -> (current plan update, whether the current user confirmed reading its handover)."""
+    if not children:
+        return {}
+    latest: dict[int, IndividualPlanUpdate] = {}
+    for update in db.session.scalars(
+            select(IndividualPlanUpdate).where(IndividualPlanUpdate.child_id.in_([c.id for c in children]),
+                                               IndividualPlanUpdate.updated_on <= clock.today())
+            .order_by(IndividualPlanUpdate.updated_on, IndividualPlanUpdate.id)):
+        latest[update.child_id] = update
+    read = set(db.session.scalars(select(HandoverRead.plan_update_id).where(
+        HandoverRead.user_id == current_user.id, HandoverRead.plan_update_id.in_([u.id for u in latest.values()]))))
+    return {c.id: (latest.get(c.id), c.id in latest and latest[c.id].id in read) for c in children}
+
+
+def checks_body(department: Department | None, department_ids: list[int] | None,
+                picker_ids: list[int] | None) -> Markup:
+    """The checks page for a scope; per viewer, as the heading and the department picker depend on their roles.
+
+    picker_ids: the departments the viewer may pick (None: all the home's active departments).
+    """
+    def render() -> Markup:
+        today = clock.today()
+        return _fragment("children/_checks_body.html", summary=summary_for(current_user.home_id, today, department_ids),
+                         department=department, departments=departments(current_user.home_id, picker_ids),
+                         today=today)
+
+    return cached("children.checks", (current_user.id, department.id if department else None), render)
+
+
+def departments(home_id: int, only_ids=None) -> list[Department]:
+    """The home's active departments (or some of them), in Danish name order."""
+    query = select(Department).where(Department.home_id == home_id, Department.is_active.is_(True))
+    if only_ids is not None:
+        query = query.where(Department.id.in_(list(only_ids)))
+    return list(db.session.scalars(query.order_by(danish(Department.name))))
+
+
+@dataclass(frozen=True)
+class ChildPageParts:
+    """A staff member's page about a child, around the handover button (a form: rendered per request)."""
+
+    top: Markup
+    bottom: Markup
+    #: The current plan whose handover the viewer has not confirmed reading (the button shows), or None.
+    handover_plan_id: int | None
+
+
+def child_page(child: Child) -> ChildPageParts:
+    """Per child and viewer: the edit links, the plan links and "you have read it" depend on who looks."""
+    return cached("children.page", (child.id, current_user.id), lambda: _build_child_page(child, clock.today()))
+
+
+def _build_child_page(child: Child, today: date) -> ChildPageParts:
+    check = check_children([child], today).get(child.id)
+    plan = db.session.scalar(
+        select(IndividualPlanUpdate).options(selectinload(IndividualPlanUpdate.goals), joinedload(
+            IndividualPlanUpdate.updated_by)).where(IndividualPlanUpdate.child_id == child.id,
+                                                    IndividualPlanUpdate.updated_on <= today)
+        .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc()).limit(1))
+    team = [m for m in db.session.scalars(
+        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
+        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
+    referrals = db.session.scalars(
+        select(PhysioReferral).options(selectinload(PhysioReferral.plan_updates))
+        .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()
+    has_read = plan is not None and db.session.scalar(select(HandoverRead.id).where(
+        HandoverRead.plan_update_id == plan.id, HandoverRead.user_id == current_user.id)) is not None
+    html = _fragment("children/_show_body.html", child=child, check=check, plan=plan, team=team,
+                     referrals=referrals, has_read=has_read, today=today, handover_slot=HANDOVER_SLOT)
+    top, _, bottom = html.partition(HANDOVER_SLOT)
+    return ChildPageParts(top, bottom, plan.id if plan is not None and not has_read else None)
