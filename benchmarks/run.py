@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         if "queries" in qd and "queries" in qr and qr["queries"] > qd["queries"]:
             flags.append("GROWS")
         rows.append([
-            page.name, page.email or "-", paths.get(page.name, page.path),
+            page.name + (" *" if page.is_key else ""), page.email or "-", paths.get(page.name, page.path),
             str(result.requests) if result else "-", fmt(result.p50) if result else "-",
             fmt(result.p95) if result else "-",
             fmt(result.rps) if result else "-", fmt(ratio), fmt(qr.get("ms")), fmt(qr.get("cold_ms")),
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             "requests": result.requests if result else None,
             "statuses": result.statuses if result else None,
             "queries_demo": qd.get("queries"), "queries_region": qr.get("queries"), "solo_ms_region": qr.get("ms"),
-            "cold_ms_region": qr.get("cold_ms"),
+            "cold_ms_region": qr.get("cold_ms"), "key": page.is_key,
             "skipped": skipped.get(page.name) or qd.get("skipped") or qr.get("skipped"), "flags": flags,
         }
 
@@ -306,9 +306,16 @@ def main(argv: list[str] | None = None) -> int:
         f"workers, region-scale SQLite; SQL counted on the 2nd fetch)")
     print(f"flask demo: {demo_seconds:.1f} s (home scale), {region_seconds:.1f} s (region scale)")
     print(table(headers, rows, right={3, 4, 5, 6, 7, 8, 9, 10, 11}))
+    print("* a key page: the target (p95 <= 4x the floor) is stated for it")
     slow = [n for n, p in summary["pages"].items() if any(f.startswith("SLOW") for f in p["flags"])]
     grows = [n for n, p in summary["pages"].items() if "GROWS" in p["flags"]]
-    print(f"SLOW (p95 > {SLOW_FACTOR:g}x floor): {', '.join(slow) or 'none'}")
+    key = {page.name for page in pages if page.is_key}
+    slow_key = [n for n in slow if n in key]
+    measured_key = [n for n in key if results.get(n)]
+    print(f"Key pages (the target's own list, {len(measured_key)} measured) over {SLOW_FACTOR:g}x the floor: "
+          f"{', '.join(slow_key) or 'none'}")
+    print(f"Other pages over {SLOW_FACTOR:g}x the floor ({len(slow) - len(slow_key)} of "
+          f"{len(results) - len(measured_key)}): {', '.join(n for n in slow if n not in key) or 'none'}")
     print(f"GROWS (more SQL at region scale): {', '.join(grows) or 'none'}")
     print(f"bench took {time.perf_counter() - started:.0f} s")
     if args.json:

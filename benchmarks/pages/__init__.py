@@ -1,6 +1,9 @@
 """Pages to benchmark, one module per feature.
 
-Each module here exposes ``PAGES = [(name, login_email_or_None, path), ...]``. A path may contain
+Each module here exposes ``PAGES = [(name, login_email_or_None, path), ...]`` and may name some of them in
+``KEY_PAGES`` (a set of names): the pages the project's latency target is stated for (issue 2: the login page,
+each role's dashboard and the employee list; issue 9: the quality report). Every page is measured and flagged
+the same way; the summary lists key pages over the target separately. A path may contain
 ``{placeholders}``; the module then also defines ``resolve(session) -> dict`` that returns their values.
 ``session.get(path, email=None) -> (status, text)`` fetches a page, logged in as ``email`` when given
 (logging in on first use and keeping the cookies), so resolve can read an id off a list page. The same
@@ -25,14 +28,16 @@ class Page:
     email: str | None
     path: str  # may hold {placeholders}
     module: str
+    is_key: bool = False
 
 
 def discover() -> list[Page]:
     pages: list[Page] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: (i.name != "core", i.name)):
         module = importlib.import_module(f"{__name__}.{info.name}")
+        key_pages = getattr(module, "KEY_PAGES", set())
         for name, email, path in getattr(module, "PAGES", []):
-            pages.append(Page(name, email, path, module.__name__))
+            pages.append(Page(name, email, path, module.__name__, name in key_pages))
     return pages
 
 

@@ -19,6 +19,9 @@ PAGES = [
     ("employee list big home", BIG_HOME_HEAD, "/people/"),
 ]
 
+#: The target (p95 <= 4x the floor) is stated for these; "employee page" is measured but not named by issue 2.
+KEY_PAGES = {name for name, _email, _path in PAGES if name != "employee page"}
+
 
 def resolve(session):
     status, text = session.get("/people/", email="tilbudsleder@demo.dk")

@@ -16,6 +16,10 @@ PAGES = [
     ("quality pdf big home", BIG_HOME_HEAD, "/quality/report.pdf"),
 ]
 
+#: Issue 9: "the report ... within the project's page target".
+KEY_PAGES = {"quality report tilbudsleder", "quality report department", "quality report minimed",
+             "quality report big home"}
+
 
 def resolve(session):
     status, text = session.get("/quality/", email="tilbudsleder@demo.dk")
