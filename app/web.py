@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from app import clock
@@ -28,6 +29,11 @@ CSP = (
 def _danish_long_date(value: date) -> str:
     # The UI is Danish only, so the locale is fixed and each day's text can be cached (Babel costs ~1 ms a call).
     return babel_format_date(value, "d. MMMM y", locale="da")
+
+
+def render_fragment(template: str, **context) -> Markup:
+    """A template rendered to HTML for placing inside a page (a panel, or a part kept by app/cache.py)."""
+    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
 
 
 def dadate(value: date | datetime | None, fmt: str = "long") -> str:

@@ -23,6 +23,7 @@ from app.hooks import profile_sections
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS
 from app.people.models import Department, User
 from app.permissions import can
+from app.web import render_fragment
 
 
 def _profile_person_or_abort(person_id: int) -> User:
@@ -88,15 +89,11 @@ def _build_parts(person_id: int) -> ProfileParts:
         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS,
     )
     return ProfileParts(
-        head=_fragment("appraisals/_profile_head.html", context),
-        neuro=_fragment("appraisals/_profile_neuro.html", context),
-        rest=_fragment("appraisals/_profile_rest.html", context),
+        head=render_fragment("appraisals/_profile_head.html", **context),
+        neuro=render_fragment("appraisals/_profile_neuro.html", **context),
+        rest=render_fragment("appraisals/_profile_rest.html", **context),
         shows_neuro_form=can(current_user, "appraisals.record_neuro", person) and not person.has_left(today),
     )
-
-
-def _fragment(template: str, context: dict) -> Markup:
-    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
 
 
 def _render(person: User, neuro_form: NeuroForm, status: int = 200):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import or_, select
@@ -25,13 +24,10 @@ from app.children.services import check_children, summary_for
 from app.database import danish
 from app.extensions import db
 from app.people.models import Department
+from app.web import render_fragment
 
 #: Where the handover button goes in a child's page; the cached page is split around it.
 HANDOVER_SLOT = Markup("<!-- handover -->")
-
-
-def _fragment(template: str, **context) -> Markup:
-    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
 
 
 def _children(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool, today: date) -> list[Child]:
@@ -53,8 +49,8 @@ def index_table(home_id: int, department_ids: tuple[int, ...] | None, show_left:
         today = clock.today()
         children = _children(home_id, department_ids, show_left, today)
         checks = {} if show_left else check_children(children, today)
-        return _fragment("children/_index_table.html", children=children, checks=checks, show_left=show_left,
-                         whole_home=department_ids is None)
+        return render_fragment("children/_index_table.html", children=children, checks=checks, show_left=show_left,
+                               whole_home=department_ids is None)
 
     return cached("children.index_table", (home_id, department_ids, show_left), render)
 
@@ -63,7 +59,7 @@ def temp_index(home_id: int, department_ids: tuple[int, ...]) -> Markup:
     """A temp's list: the children of their departments and whether they have read each current handover."""
     def render() -> Markup:
         children = _children(home_id, department_ids, False, clock.today())
-        return _fragment("children/_index_temp_body.html", children=children, handover=handover_status(children))
+        return render_fragment("children/_index_temp_body.html", children=children, handover=handover_status(children))
 
     return cached("children.temp_index", (current_user.id, home_id, department_ids), render)
 
@@ -91,9 +87,10 @@ def checks_body(department: Department | None, department_ids: list[int] | None,
     """
     def render() -> Markup:
         today = clock.today()
-        return _fragment("children/_checks_body.html", summary=summary_for(current_user.home_id, today, department_ids),
-                         department=department, departments=departments(current_user.home_id, picker_ids),
-                         today=today)
+        return render_fragment("children/_checks_body.html",
+                               summary=summary_for(current_user.home_id, today, department_ids),
+                               department=department, departments=departments(current_user.home_id, picker_ids),
+                               today=today)
 
     return cached("children.checks", (current_user.id, department.id if department else None), render)
 
@@ -136,7 +133,7 @@ def _build_child_page(child: Child, today: date) -> ChildPageParts:
         .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()
     has_read = plan is not None and db.session.scalar(select(HandoverRead.id).where(
         HandoverRead.plan_update_id == plan.id, HandoverRead.user_id == current_user.id)) is not None
-    html = _fragment("children/_show_body.html", child=child, check=check, plan=plan, team=team,
-                     referrals=referrals, has_read=has_read, today=today, handover_slot=HANDOVER_SLOT)
+    html = render_fragment("children/_show_body.html", child=child, check=check, plan=plan, team=team,
+                           referrals=referrals, has_read=has_read, today=today, handover_slot=HANDOVER_SLOT)
     top, _, bottom = html.partition(HANDOVER_SLOT)
     return ChildPageParts(top, bottom, plan.id if plan is not None and not has_read else None)

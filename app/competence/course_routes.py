@@ -31,6 +31,7 @@ from app.forms import choices
 from app.hooks import emit
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
+from app.web import render_fragment
 
 
 def _departments(action: str) -> list[Department]:
@@ -187,15 +188,11 @@ def _build_plan_facts(home_id: int, year: int) -> PlanFacts:
                                .order_by(CompetenceNeed.raised_on)).all()
     dist = distribution.approved(home_id, year) or distribution.current(home_id, year)
     return PlanFacts(
-        methods=_fragment("competence/_plan_methods.html", departments=departments),
-        needs=tuple(PlanNeed(n.id, _fragment("competence/_plan_need.html", n=n)) for n in needs),
-        funds=_fragment("competence/_plan_funds.html", departments=departments, dist=dist,
-                        planned=distribution.planned_supervision(home_id, year)),
+        methods=render_fragment("competence/_plan_methods.html", departments=departments),
+        needs=tuple(PlanNeed(n.id, render_fragment("competence/_plan_need.html", n=n)) for n in needs),
+        funds=render_fragment("competence/_plan_funds.html", departments=departments, dist=dist,
+                              planned=distribution.planned_supervision(home_id, year)),
     )
-
-
-def _fragment(template: str, **context) -> Markup:
-    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
 
 
 def _need_department_choices() -> tuple[tuple[int, str], ...]:

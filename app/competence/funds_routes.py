@@ -25,6 +25,7 @@ from app.extensions import db
 from app.forms import choices
 from app.people.models import Department
 from app.permissions import authorize, can, requires
+from app.web import render_fragment
 
 
 def _default_year() -> int:
@@ -79,10 +80,6 @@ class DistributionParts:
     history: Markup | None
 
 
-def _fragment(template: str, **context) -> Markup:
-    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
-
-
 def _build_parts(year: int, dist: Distribution | None, may_manage: bool) -> DistributionParts:
     if dist is None:
         return DistributionParts(None, False, Markup(), Markup())
@@ -90,9 +87,9 @@ def _build_parts(year: int, dist: Distribution | None, may_manage: bool) -> Dist
     history = distribution.revisions(current_user.home_id, year)
     return DistributionParts(
         dist.id, dist.is_locked,
-        _fragment("competence/_distribution_summary.html", dist=dist, departments=departments, history=history,
-                  categories=LINE_CATEGORIES, may_manage=may_manage),
-        _fragment("competence/_distribution_history.html", history=history),
+        render_fragment("competence/_distribution_summary.html", dist=dist, departments=departments, history=history,
+                        categories=LINE_CATEGORIES, may_manage=may_manage),
+        render_fragment("competence/_distribution_history.html", history=history),
     )
 
 

@@ -38,6 +38,7 @@ from app.database import danish
 from app.extensions import db
 from app.people.models import Department, User
 from app.permissions import authorize, can, requires
+from app.web import render_fragment
 
 
 def year_arg(default: int | None = None) -> int:
@@ -108,20 +109,16 @@ def _my_wishes(year: int, closed: bool) -> MyWishes:
         .options(selectinload(CourseWish.methods), selectinload(CourseWish.home), selectinload(CourseWish.department))
         .order_by(CourseWish.year.desc(), CourseWish.submitted_at.desc())).all()
     rows = tuple(MyWishRow(
-        id=w.id, is_withdrawn=w.is_withdrawn, cells=_fragment("competence/_my_wish_cells.html", w=w),
+        id=w.id, is_withdrawn=w.is_withdrawn, cells=render_fragment("competence/_my_wish_cells.html", w=w),
         editable=(not w.is_withdrawn and not w.outcome and can(current_user, "competence.wish_edit", w)
                   and not closed and w.year == year),
     ) for w in wishes)
     return MyWishes(
-        head=_fragment("competence/_my_wishes_head.html", year=year, closed=closed,
-                       deadline=wish_deadline(current_user.home, year)),
+        head=render_fragment("competence/_my_wishes_head.html", year=year, closed=closed,
+                             deadline=wish_deadline(current_user.home, year)),
         rows=rows,
-        courses=_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
+        courses=render_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
     )
-
-
-def _fragment(template: str, **context) -> Markup:
-    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704 - an autoescaped template
 
 
 def _form_context():
@@ -298,13 +295,13 @@ def _build_overview_page(department: Department, year: int) -> OverviewPage:
     return OverviewPage(
         state=OverviewState(current.recommendation, current.version) if current else None,
         locked=locked, deadline=wish_deadline(current_user.home, year),
-        notice=_fragment("competence/_overview_notice.html", overview=current, locked=locked),
+        notice=render_fragment("competence/_overview_notice.html", overview=current, locked=locked),
         wishes=tuple(OverviewWish(w.id, w.title, w.priority,
-                                  _fragment("competence/_overview_wish_cells.html", w=w, locked=locked))
+                                  render_fragment("competence/_overview_wish_cells.html", w=w, locked=locked))
                      for w in wishes),
         total=sum((w.cost for w in wishes), Decimal(0)),
-        missing=_fragment("competence/_overview_missing.html", missing=missing_submitters(department.id, year),
-                          locked=locked),
+        missing=render_fragment("competence/_overview_missing.html", missing=missing_submitters(department.id, year),
+                                locked=locked),
     )
 
 
@@ -420,7 +417,7 @@ def _render_home_wishes(home_id: int, year: int) -> Markup:
         .order_by(CourseWish.department_id, CourseWish.priority.is_(None), CourseWish.priority, CourseWish.id)).all()
     overviews_by_dep = {o.department_id: o for o in db.session.scalars(select(DepartmentOverview).where(
         DepartmentOverview.home_id == home_id, DepartmentOverview.year == year))}
-    return _fragment("competence/_home_wishes_body.html", wishes=wishes, year=year, overviews=overviews_by_dep)
+    return render_fragment("competence/_home_wishes_body.html", wishes=wishes, year=year, overviews=overviews_by_dep)
 
 
 @bp.get("/wishes/export.<fmt>")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from flask import get_template_attribute, render_template
+from flask import get_template_attribute
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -29,13 +29,10 @@ from app.onboarding.overview import rows_for
 from app.onboarding.services import checklists_for, may_sign_off, missed_last_meeting, temps_current_on
 from app.people.models import Department, User
 from app.permissions import can
+from app.web import render_fragment
 
 #: How many of the latest temp meetings the meetings page lists.
 PAST_MEETINGS_SHOWN = 20
-
-
-def _html(template: str, **context) -> Markup:
-    return Markup(render_template(template, **context))  # noqa: S704  # nosec B704  # an autoescaped template
 
 
 def _macro(template: str, name: str):
@@ -147,8 +144,8 @@ def own_checklists() -> int | Markup:
         if len(checklists) == 1:
             return checklists[0].id
         today = clock.today()
-        return _html("onboarding/_mine_body.html", checklists=checklists, today=today,
-                     missed=missed_last_meeting(current_user.home_id, [current_user], today).get(current_user.id))
+        missed = missed_last_meeting(current_user.home_id, [current_user], today).get(current_user.id)
+        return render_fragment("onboarding/_mine_body.html", checklists=checklists, today=today, missed=missed)
 
     return cached("onboarding.mine", current_user.id, build)
 
@@ -178,9 +175,9 @@ def overview_html(department_id: int | None, include_left: bool) -> Markup | Non
             return None
         scope = [department_id] if department_id else (None if led is None else [d.id for d in led])
         rows = rows_for(current_user.home_id, scope, today, include_left=include_left)
-        return _html("onboarding/_overview_body.html", rows=rows, departments=departments,
-                     department_id=department_id, include_left=include_left, today=today, STUCK_DAYS=STUCK_DAYS,
-                     KIND_LABELS=KIND_LABELS)
+        return render_fragment("onboarding/_overview_body.html", rows=rows, departments=departments,
+                               department_id=department_id, include_left=include_left, today=today,
+                               STUCK_DAYS=STUCK_DAYS, KIND_LABELS=KIND_LABELS)
 
     return cached("onboarding.overview", (current_user.id, department_id, include_left), render)
 
@@ -273,6 +270,6 @@ def past_meetings_html(home_id: int) -> Markup:
                      selectinload(TempMeeting.recorded_by))
             .order_by(TempMeeting.held_on.desc(), TempMeeting.id.desc()).limit(PAST_MEETINGS_SHOWN)
         ).all()
-        return _html("onboarding/_meetings_past.html", meetings=past)
+        return render_fragment("onboarding/_meetings_past.html", meetings=past)
 
     return cached("onboarding.past_meetings", home_id, render)

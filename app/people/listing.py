@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import render_template, url_for
+from flask import url_for
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -15,6 +15,7 @@ from app.database import danish
 from app.extensions import db
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.models import Department, Membership, User
+from app.web import render_fragment
 
 PAGE_SIZE = 50
 
@@ -80,5 +81,5 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
     departments = tuple((row.id, row.name) for row in db.session.execute(
         select(Department.id, Department.name).where(Department.home_id == home_id).order_by(danish(Department.name))
     ))
-    rows_html = Markup(render_template("people/_rows.html", rows=rows))  # noqa: S704  # nosec B704 - autoescaped
+    rows_html = render_fragment("people/_rows.html", rows=rows)
     return Listing(total, rows_html, departments)

@@ -1,7 +1,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +23,7 @@ from app.people.services import (
     update_home_settings,
 )
 from app.permissions import authorize, requires
+from app.web import render_fragment
 
 
 def _home_departments():
@@ -58,10 +58,10 @@ def index():
 def show(person_id: int):
     person = _person_or_404(person_id)
     authorize("people.view", person)
-    summary = cached("people.summary", person.id, lambda: Markup(render_template(  # noqa: S704  # nosec B704
+    summary = cached("people.summary", person.id, lambda: render_fragment(
         "people/_summary.html", person=person,
         labels={"employment": EMPLOYMENT_LABELS, "profession": PROFESSION_LABELS, "role": ROLE_LABELS},
-    )))
+    ))
     return render_template("people/show.html", person=person, summary=summary,
                            leave_form=LeaveForm(left_on=clock.today()))
 

@@ -17,6 +17,7 @@ from app.quality import api, bp, services  # noqa: F401 - api registers the toke
 from app.quality.forms import TokenForm
 from app.quality.models import QualityApiToken
 from app.quality.services import QualityError
+from app.web import render_fragment
 
 
 def guideline_url(slug: str) -> str | None:
@@ -74,11 +75,11 @@ def index():
     def render_body() -> Markup:
         report = services.report(home, department_id, today)
         green, yellow = report.thresholds
-        return Markup(render_template(  # noqa: S704  # nosec B704 - an autoescaped template
+        return render_fragment(
             "quality/_report_body.html", department=department, scope_name=scope_name, rows=report.rows,
             charts=report.charts, cycle=report.cycle, today=today, green=green, yellow=yellow,
             guideline_url=guideline_url, guideline_titles=report.guideline_titles,
-        ))
+        )
 
     return render_template(
         "quality/index.html", home=home, department=department, scope_name=scope_name,
@@ -102,11 +103,11 @@ def exceptions(key: str):
     def render_body() -> Markup:
         # The same measurement the report shows (one evaluation per scope and data version).
         row = next(r for r in services.report(home, department_id, today).rows if r.key == key)
-        return Markup(render_template(  # noqa: S704  # nosec B704 - an autoescaped template
+        return render_fragment(
             "quality/_exceptions_body.html", home=home, department=department, scope_name=scope_name,
             indicator=indicator, result=row.result, today=today, light=row.light, guideline_url=guideline_url,
             guideline_titles=services.guideline_titles(home, {indicator.guideline_slug}),
-        ))
+        )
 
     return render_template("quality/exceptions.html", indicator=indicator,
                            body=cached("quality.exceptions_html", (home.id, department_id, key), render_body))
