@@ -5,25 +5,11 @@ the handover button carries the browser session's own CSRF token."""
 import re
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from app.children.models import Child, ChildAccessLog, IndividualPlanUpdate
 from app.extensions import db
-from tests.children.helpers import add_plan, add_team, build_world, login, make_child
-
-TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def world(app, set_today):
-    set_today(TODAY)
-    with app.app_context():
-        w = build_world()
-        child = make_child(w.home_id, w.dep_id, admitted_on=date(2025, 3, 1))
-        db.session.commit()
-        w.child_id = child.id
-    return w
+from tests.children.helpers import add_plan, add_team, login
 
 
 def _page_token(html: str) -> str:

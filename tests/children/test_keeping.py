@@ -17,21 +17,9 @@ from app.children.models import (
 )
 from app.extensions import db
 from app.people.models import User
-from tests.children.helpers import add_referral, add_team, build_world, login, make_child
+from tests.children.conftest import TODAY
+from tests.children.helpers import add_referral, add_team, login, make_child
 from tests.factories import make_department, make_home
-
-TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def world(app, set_today):
-    set_today(TODAY)
-    with app.app_context():
-        w = build_world()
-        child = make_child(w.home_id, w.dep_id, admitted_on=date(2025, 3, 1))
-        db.session.commit()
-        w.child_id = child.id
-    return w
 
 
 def _count(app, model, **where):
