@@ -180,3 +180,19 @@ def test_demo_is_loaded_only_into_an_empty_database(app, demo, runner):
     with app.app_context():
         assert db.session.scalar(select(func.count(Home.id))) == 1
         assert date.today  # the demo's own dates come from the clock module
+
+
+def test_a_person_leaves_the_kept_list_on_their_leaving_date(app, demo, auth, client, set_today):
+    """The list is kept per day as well as per data version: the day before leaving the person is listed as
+    current, on the leaving day (with no write in between) they are not, and they show among those who left."""
+    leaving = date(2026, 12, 1)
+    with app.app_context():
+        person = db.session.scalar(select(User).where(User.email == "medarbejder@demo.dk"))
+        person.left_on = leaving
+        db.session.commit()
+    auth.login("head")
+    set_today(leaving - timedelta(days=1))
+    assert "Maja Medarbejder" in client.get("/people/?q=medarbejder%40demo").get_data(as_text=True)
+    set_today(leaving)
+    assert "Maja Medarbejder" not in client.get("/people/?q=medarbejder%40demo").get_data(as_text=True)
+    assert "Maja Medarbejder" in client.get("/people/?q=medarbejder%40demo&status=left").get_data(as_text=True)
