@@ -9,7 +9,7 @@ from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Config, TestConfig
+from app.config import Config, TestConfig, engine_options
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 FEATURES = ("auth", "audit", "dashboard", "people", "guidelines", "cycle", "competence",
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(environment)
     if config:
         app.config.update(config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
 
     if app.config.get("FAKE_TODAY"):
         from datetime import date, datetime
@@ -52,10 +53,15 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from app import page_cache
+
+    page_cache.init_app(app)  # first, so a page served from it skips every other hook
+
     @app.before_request
     def require_own_password():
-        if (current_user.is_authenticated and current_user.must_set_password
-                and request.endpoint not in {"auth.set_first_password", "auth.logout", "static"}):
+        # Static files never load the user: the endpoint is checked first.
+        if (request.endpoint not in {"auth.set_first_password", "auth.logout", "static"}
+                and current_user.is_authenticated and current_user.must_set_password):
             return redirect(url_for("auth.set_first_password"))
         return None
 

@@ -84,8 +84,11 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def clear() -> None:
-    """Forget every entry (tests, and after a restore in this process)."""
+    """Forget every entry, whole pages included (tests, and after a restore in this process)."""
+    from app import page_cache
+
     _store.clear()
+    page_cache.clear()
     if has_app_context():
         g.pop("kp_data_version", None)
 

@@ -32,11 +32,16 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def engine_options(database_url: str) -> dict:
+    """A PostgreSQL connection can be dropped by the server or a proxy, so it is checked before use; an SQLite
+    file cannot go stale, and the check would cost a statement on every request."""
+    return {"pool_pre_ping": not database_url.startswith("sqlite")}
+
+
 class Config:
     TIMEZONE = "Europe/Copenhagen"
     BABEL_DEFAULT_LOCALE = "da"
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
