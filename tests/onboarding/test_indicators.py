@@ -106,3 +106,31 @@ def test_temp_meeting_attendance(app, org):
         db.session.commit()
         assert (_measure("onboarding.temp_meeting_attendance", org.home_id, TODAY).total,
                 _measure("onboarding.temp_meeting_attendance", org.home_id, TODAY - timedelta(days=1)).total) == (1, 2)
+
+
+def test_statement_count_does_not_depend_on_who_is_met(app, org):
+    """The quality report's statement count must not vary with the data: the exceptions' links are looked up
+    whether anyone is listed or not."""
+    from sqlalchemy import event
+
+    def statements_for_temps_ready() -> tuple[int, int]:
+        count = [0]
+
+        def listener(*args, **kwargs):
+            count[0] += 1
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            result = _measure("onboarding.temps_ready", org.home_id, TODAY)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return count[0], len(result.exceptions)
+
+    with app.test_request_context("/quality/"):
+        failing_count, failing = statements_for_temps_ready()
+        _complete_all(org.checklist_id, TODAY)
+        db.session.commit()
+        db.session.expire_all()
+        met_count, none_failing = statements_for_temps_ready()
+    assert (failing, none_failing) == (1, 0)
+    assert met_count == failing_count
