@@ -56,6 +56,7 @@ def index():
 
 
 @bp.get("/<int:person_id>")
+@page_cached
 @login_required
 def show(person_id: int):
     person = _person_or_404(person_id)

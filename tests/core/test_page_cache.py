@@ -16,7 +16,13 @@ from app.auth.models import LoginSession
 from app.extensions import db
 from app.people.models import Department, User
 
-MARKED = ["/", "/people/", "/quality/"]
+#: Every view whose whole page may be kept. Adding one is a decision: see docs/DEVELOPING.md (never the
+#: children's pages, which log each read, the audit log, or the calendar page, which shows bookkeeping).
+MARKED_ENDPOINTS = {"dashboard.index", "people.index", "people.show", "quality.index", "cycle.year",
+                    "appraisals.profile", "competence.plan", "onboarding.meetings"}
+
+MARKED = ["/", "/people/", "/quality/", "/cycle/", "/competence/plan", "/onboarding/meetings",
+          "/people/{employee}", "/appraisals/profile/{employee}"]
 
 
 @contextmanager
@@ -48,8 +54,14 @@ def _raw_update_user(app, email: str, **values) -> None:
         connection.execute(update(User.__table__).where(User.__table__.c.email == email).values(**values))
 
 
+def test_only_the_chosen_views_are_marked(app):
+    marked = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "kp_page_cached", False)}
+    assert marked == MARKED_ENDPOINTS
+
+
 @pytest.mark.parametrize("path", MARKED)
 def test_a_reload_is_the_same_page_after_one_statement(app, demo, client, auth, path):
+    path = path.format(employee=_user(app, demo["employee"]).id)
     auth.login("head")
     first = client.get(path)
     assert first.status_code == 200
@@ -236,3 +248,14 @@ def test_the_next_person_on_a_shared_computer_gets_their_own_page(app, demo, cli
     employee_name = _user(app, demo["employee"]).name
     for _ in range(2):
         assert f'<span class="user-name">{employee_name}</span>' in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_start_code_is_shown_once_and_never_kept(app, demo, client, auth):
+    employee_id = _user(app, demo["employee"]).id
+    auth.login("head")
+    client.get(f"/people/{employee_id}")
+    client.get(f"/people/{employee_id}")  # the page without a code is in the store
+    response = client.post(f"/people/{employee_id}/start-code", follow_redirects=True)
+    code = re.search(r"Ny startkode til [^:]+: (\S+) \(vises kun nu\)", response.get_data(as_text=True)).group(1)
+    for _ in range(2):
+        assert code not in client.get(f"/people/{employee_id}").get_data(as_text=True)
