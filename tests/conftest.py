@@ -121,12 +121,14 @@ def _empty_tables(app) -> None:
 
 
 @contextmanager
-def counting(app):
+def counting(app, *, cold: bool = True):
     """Count the SQL statements run inside the block, starting from an empty cache (app/cache.py), so the
-    count is what the page costs to compute, not what a cache hit costs."""
+    count is what the page costs to compute, not what a cache hit costs; `cold=False` keeps the cache, to count
+    what a reload costs."""
     with app.app_context():
         engine = db.engine
-    cache.clear()
+    if cold:
+        cache.clear()
     count = [0]
 
     def listener(*args, **kwargs):

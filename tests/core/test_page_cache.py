@@ -4,17 +4,17 @@ to anyone who may no longer see it, never stale, never hiding a message."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.models import LoginSession
 from app.extensions import db
 from app.people.models import Department, User
+from tests.conftest import counting
 
 #: Every view whose whole page may be kept. Adding one is a decision: see docs/DEVELOPING.md (never the
 #: children's pages, which log each read, the audit log, or the calendar page, which shows bookkeeping).
@@ -23,23 +23,6 @@ MARKED_ENDPOINTS = {"dashboard.index", "people.index", "people.show", "quality.i
 
 MARKED = ["/", "/people/", "/quality/", "/cycle/", "/competence/plan", "/onboarding/meetings",
           "/people/{employee}", "/appraisals/profile/{employee}"]
-
-
-@contextmanager
-def statements(app):
-    """Count SQL statements without emptying any cache (unlike tests.conftest.counting)."""
-    with app.app_context():
-        engine = db.engine
-    count = [0]
-
-    def listener(*args, **kwargs):
-        count[0] += 1
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield count
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def _user(app, email: str) -> User:
@@ -65,7 +48,7 @@ def test_a_reload_is_the_same_page_after_one_statement(app, demo, client, auth, 
     auth.login("head")
     first = client.get(path)
     assert first.status_code == 200
-    with statements(app) as count:
+    with counting(app, cold=False) as count:
         second = client.get(path)
     assert second.status_code == 200
     assert second.get_data() == first.get_data()

@@ -11,6 +11,7 @@ from app.onboarding.models import ChecklistItem, TempMeeting, TempMeetingAttenda
 from app.onboarding.services import assign, save_template
 from app.people.constants import EmploymentType
 from app.people.models import Department, Home, User
+from tests.conftest import counting
 from tests.factories import make_user
 from tests.onboarding.helpers import TODAY, build_org
 
@@ -111,19 +112,9 @@ def test_temp_meeting_attendance(app, org):
 def test_statement_count_does_not_depend_on_who_is_met(app, org):
     """The quality report's statement count must not vary with the data: the exceptions' links are looked up
     whether anyone is listed or not."""
-    from sqlalchemy import event
-
     def statements_for_temps_ready() -> tuple[int, int]:
-        count = [0]
-
-        def listener(*args, **kwargs):
-            count[0] += 1
-
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting(app) as count:
             result = _measure("onboarding.temps_ready", org.home_id, TODAY)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return count[0], len(result.exceptions)
 
     with app.test_request_context("/quality/"):
