@@ -94,11 +94,12 @@ def serve_cached_page() -> Response | None:
     if row.is_disabled or row.must_set_password or (row.left_on is not None and row.left_on <= today):
         return None  # the normal path refuses or redirects, as it does for anyone in that state
     base = _base_key(token, g.kp_data_version, today)
-    body = _pages.get((*base, session.get("csrf_token")))
+    key = (*base, session.get("csrf_token"))
+    body = _pages.get(key)
     if body is None:
-        g.kp_page_key = base
+        g.kp_page_key = base  # completed in keep_page: a first page creates the CSRF secret as it renders
         return None
-    _pages.move_to_end((*base, session.get("csrf_token")))
+    _pages.move_to_end(key)
     g.kp_page_hit = True
     return Response(body, mimetype="text/html")
 
@@ -110,7 +111,7 @@ def keep_page(response: Response) -> Response:
             or response.direct_passthrough or response.is_streamed
             or request_ctx.flashes or "_flashes" in session):
         return response
-    # The CSRF secret as it is after rendering: a first page creates it, and the next request's cookie has it.
+    # The CSRF secret as it is after rendering, which the next request's cookie carries.
     _store((*base, session.get("csrf_token")), response.get_data())
     return response
 
