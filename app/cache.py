@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Integer, event, inspect
+from sqlalchemy import BigInteger, Integer, event, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -54,7 +54,47 @@ class DataVersion(db.Model):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-_store: OrderedDict[Hashable, object] = OrderedDict()
+_MISSING = object()
+_stores: list[Store] = []
+
+
+class Store:
+    """A map kept in this process that forgets its least recently used entries beyond `limit`; `weigh` gives
+    each value's share of the limit (1 per entry unless told, e.g. ``len`` to bound bytes). `clear()` below
+    empties every store."""
+
+    def __init__(self, limit: int, weigh: Callable[[object], int] = lambda value: 1):
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._limit = limit
+        self._weigh = weigh
+        self._weight = 0
+        _stores.append(self)
+
+    def get(self, key: Hashable, default=None):
+        try:
+            value = self._entries[key]
+        except KeyError:
+            return default
+        self._entries.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value) -> None:
+        if key in self._entries:
+            return
+        self._entries[key] = value
+        self._weight += self._weigh(value)
+        while self._weight > self._limit and self._entries:
+            self._weight -= self._weigh(self._entries.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._weight = 0
+
+
+_store = Store(MAX_ENTRIES)
+
+#: The version as a column, for a statement that reads it together with something else (app/page_cache.py).
+VERSION_COLUMN = select(DataVersion.value).where(DataVersion.id == _ROW_ID).scalar_subquery()
 
 
 def current_version() -> int:
@@ -63,32 +103,30 @@ def current_version() -> int:
         return g.kp_data_version
     # Plain SQL on the session's connection (same transaction): this runs on nearly every request.
     value = db.session.connection().exec_driver_sql(_READ_VERSION).scalar() or 0
-    if has_app_context():
-        g.kp_data_version = value
+    use_version(value)
     return value
+
+
+def use_version(value: int | None) -> None:
+    """Take a version read along with another statement (VERSION_COLUMN) as this request's version."""
+    if has_app_context():
+        g.kp_data_version = value or 0
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     """compute() once per (name, key, data version, today) in this process."""
     full_key = (name, key, current_version(), clock.today())
-    try:
-        value = _store[full_key]
-    except KeyError:
+    value = _store.get(full_key, _MISSING)
+    if value is _MISSING:
         value = compute()
-        _store[full_key] = value
-        if len(_store) > MAX_ENTRIES:
-            _store.popitem(last=False)
-        return value
-    _store.move_to_end(full_key)
+        _store.put(full_key, value)
     return value  # type: ignore[return-value]
 
 
 def clear() -> None:
-    """Forget every entry, whole pages included (tests, and after a restore in this process)."""
-    from app import page_cache
-
-    _store.clear()
-    page_cache.clear()
+    """Forget every entry of every store, whole pages included (tests, and after a restore in this process)."""
+    for store in _stores:
+        store.clear()
     if has_app_context():
         g.pop("kp_data_version", None)
 

@@ -10,8 +10,8 @@ the data; each time the same person gets the same HTML. Their content is already
   CSRF token valid only for that session, and nobody else's key can match it.
 - A later GET with the same key is answered before the user is loaded, after one SQL statement that checks
   that the login session is still open and the person may still log in and reads the data version
-  (``_WHO``). A logout, a password change that ends other sessions, a leaving date reached, a disabled
-  account or any change of data makes the key miss, and the request runs as usual.
+  (``auth.services.session_state``). A logout, a password change that ends other sessions, a leaving date
+  reached, a disabled account or any change of data makes the key miss, and the request runs as usual.
 - Only complete 200 text/html answers are kept, never when a flashed message was shown or is waiting (the
   message must be shown once, on the page it was meant for).
 
@@ -22,52 +22,28 @@ stored data (writes that bump the data version), the day, the viewer and the URL
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from datetime import date
 
 from flask import Flask, Response, current_app, g, request, session
 from flask.globals import request_ctx
-from sqlalchemy import Boolean, Date, Integer, text
 
-from app import clock
-from app.extensions import db
+from app import cache, clock
+from app.auth.services import session_state
+from app.people.models import is_current_on
 
 #: Bytes of HTML kept per process (LRU). A dashboard is ~10 kB and the big home's quality report ~60 kB.
 MAX_BYTES = 32 * 1024 * 1024
 
 _ATTR = "kp_page_cached"
 
-#: The login session still open, the person's state, and the data version, in one statement.
-_WHO = text(
-    "SELECT u.id, u.left_on, u.is_disabled, u.must_set_password, "
-    "(SELECT value FROM data_version WHERE id = 1) AS version "
-    "FROM login_sessions s JOIN users u ON u.id = s.user_id "
-    "WHERE s.token = :token AND s.ended_at IS NULL"
-).columns(id=Integer, left_on=Date, is_disabled=Boolean, must_set_password=Boolean, version=Integer)
-
-_pages: OrderedDict[Hashable, bytes] = OrderedDict()
-_size = [0]
+_pages = cache.Store(MAX_BYTES, weigh=len)
 
 
 def page_cached(view: Callable) -> Callable:
     """Mark a GET view whose whole page derives from stored data, the day, the viewer and the URL."""
     setattr(view, _ATTR, True)
     return view
-
-
-def clear() -> None:
-    _pages.clear()
-    _size[0] = 0
-
-
-def _store(key: Hashable, body: bytes) -> None:
-    if key in _pages:
-        return
-    _pages[key] = body
-    _size[0] += len(body)
-    while _size[0] > MAX_BYTES and _pages:
-        _size[0] -= len(_pages.popitem(last=False)[1])
 
 
 def _is_marked() -> bool:
@@ -83,23 +59,21 @@ def serve_cached_page() -> Response | None:
     """before_request: answer a marked GET from the store, or note the key for after_request to fill."""
     if request.method != "GET" or not _is_marked():
         return None
-    token = session.get("_user_id")
-    if not token or "_flashes" in session:
+    token = session.get("_user_id")  # where Flask-Login keeps the login (our login-session token)
+    if not token or "_flashes" in session:  # where Flask keeps messages waiting to be shown
         return None
-    row = db.session.connection().execute(_WHO, {"token": token}).first()  # Core: no ORM work
-    if row is None:
+    state = session_state(token)
+    if state is None:
         return None  # an ended session: the normal path sends the person to log in
     today = clock.today()
-    g.kp_data_version = row.version or 0  # app/cache.py reads it from here: one version for the request
-    if row.is_disabled or row.must_set_password or (row.left_on is not None and row.left_on <= today):
+    cache.use_version(state.version)  # one version for the whole request, read before any page data
+    if state.must_set_password or not is_current_on(state.left_on, state.is_disabled, today):
         return None  # the normal path refuses or redirects, as it does for anyone in that state
-    base = _base_key(token, g.kp_data_version, today)
-    key = (*base, session.get("csrf_token"))
-    body = _pages.get(key)
+    base = _base_key(token, cache.current_version(), today)
+    body = _pages.get((*base, session.get("csrf_token")))
     if body is None:
         g.kp_page_key = base  # completed in keep_page: a first page creates the CSRF secret as it renders
         return None
-    _pages.move_to_end(key)
     g.kp_page_hit = True
     return Response(body, mimetype="text/html")
 
@@ -112,7 +86,7 @@ def keep_page(response: Response) -> Response:
             or request_ctx.flashes or "_flashes" in session):
         return response
     # The CSRF secret as it is after rendering, which the next request's cookie carries.
-    _store((*base, session.get("csrf_token")), response.get_data())
+    _pages.put((*base, session.get("csrf_token")), response.get_data())
     return response
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import clock
+from app import cache, clock
 from app.audit.services import record
 from app.auth.models import LoginAttempt, LoginSession
 from app.extensions import db
@@ -92,12 +92,20 @@ def end_other_sessions(user: User, keep_token: str | None) -> None:
     )
 
 
+#: A login session that is still open, for the token the session cookie carries.
+_OPEN_SESSION = (LoginSession.token == bindparam("token"), LoginSession.ended_at.is_(None))
+
 #: Built once: every request runs it. The home (header) and the roles (navigation, permissions) come along,
 #: so a page needs no further query to know who is asking.
 _USER_BY_SESSION = (
-    select(User).join(LoginSession, LoginSession.user_id == User.id)
-    .where(LoginSession.token == bindparam("token"), LoginSession.ended_at.is_(None))
+    select(User).join(LoginSession, LoginSession.user_id == User.id).where(*_OPEN_SESSION)
     .options(joinedload(User.home), joinedload(User.role_rows))
+)
+
+#: The same session check without the ORM, with what decides whether the person may go on and the data version.
+_SESSION_STATE = (
+    select(User.left_on, User.is_disabled, User.must_set_password, cache.VERSION_COLUMN.label("version"))
+    .join(LoginSession, LoginSession.user_id == User.id).where(*_OPEN_SESSION)
 )
 
 
@@ -106,3 +114,9 @@ def load_user_by_session(token: str) -> User | None:
     if row is not None:
         row.session_token = token
     return row
+
+
+def session_state(token: str):
+    """(left_on, is_disabled, must_set_password, version) for an open login session, or None; one Core
+    statement, for app/page_cache.py, which answers before any user is loaded."""
+    return db.session.connection().execute(_SESSION_STATE, {"token": token}).first()

@@ -157,12 +157,11 @@ class User(UserMixin, db.Model):
 
     def has_left(self, on: date | None = None) -> bool:
         """Someone has left from their leaving date on."""
-        on = on or clock.today()
-        return self.left_on is not None and self.left_on <= on
+        return has_left_on(self.left_on, on or clock.today())
 
     @property
     def is_current(self) -> bool:
-        return not self.has_left() and not self.is_disabled
+        return is_current_on(self.left_on, self.is_disabled, clock.today())
 
     @property
     def is_active(self) -> bool:  # Flask-Login: only current people may log in
@@ -177,6 +176,16 @@ class User(UserMixin, db.Model):
         self.role_rows = [row for row in self.role_rows if row.role in wanted]
         for role in sorted(wanted - self.roles):
             self.role_rows.append(UserRole(role=role))
+
+
+def has_left_on(left_on: date | None, on: date) -> bool:
+    """Someone has left from their leaving date on (the rule for a person's plain column values)."""
+    return left_on is not None and left_on <= on
+
+
+def is_current_on(left_on: date | None, is_disabled: bool, on: date) -> bool:
+    """Someone may log in and is counted until their leaving date, unless their account is disabled."""
+    return not has_left_on(left_on, on) and not is_disabled
 
 
 def current_staff_query(home_id: int, on: date | None = None):
