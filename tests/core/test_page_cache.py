@@ -4,7 +4,7 @@ to anyone who may no longer see it, never stale, never hiding a message."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -242,3 +242,22 @@ def test_a_new_start_code_is_shown_once_and_never_kept(app, demo, client, auth):
     code = re.search(r"Ny startkode til [^:]+: (\S+) \(vises kun nu\)", response.get_data(as_text=True)).group(1)
     for _ in range(2):
         assert code not in client.get(f"/people/{employee_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("last_second", "day_before", "day_after"), [
+    # The wish deadline: 1 October ends at 23:59:59 summer time (21:59:59 UTC).
+    (datetime(2026, 10, 1, 21, 59, 59, tzinfo=UTC), "1. oktober 2026", "2. oktober 2026"),
+    # Summer time ends on 25 October 2026: that day ends at 23:00 UTC, the day before at 22:00 UTC.
+    (datetime(2026, 10, 24, 21, 59, 59, tzinfo=UTC), "24. oktober 2026", "25. oktober 2026"),
+    (datetime(2026, 10, 25, 22, 59, 59, tzinfo=UTC), "25. oktober 2026", "26. oktober 2026"),
+    # Winter time.
+    (datetime(2026, 12, 1, 22, 59, 59, tzinfo=UTC), "1. december 2026", "2. december 2026"),
+])
+def test_a_kept_page_gives_way_at_midnight_in_copenhagen(app, demo, client, auth, set_today, last_second,
+                                                          day_before, day_after):
+    set_today(last_second)
+    auth.login("employee")
+    client.get("/")
+    assert f"Kompetenceportalen · {day_before}" in client.get("/").get_data(as_text=True)  # from the store
+    set_today(last_second + timedelta(seconds=1))
+    assert f"Kompetenceportalen · {day_after}" in client.get("/").get_data(as_text=True)
