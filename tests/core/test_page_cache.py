@@ -14,7 +14,7 @@ from app import clock
 from app.auth.models import LoginSession
 from app.extensions import db
 from app.people.models import Department, User
-from tests.conftest import counting
+from tests.conftest import counting, csrf_from
 
 #: Every view whose whole page may be kept. Adding one is a decision: see docs/DEVELOPING.md (never the
 #: children's pages, which log each read, the audit log, or the calendar page, which shows bookkeeping).
@@ -125,11 +125,8 @@ def test_a_person_who_must_set_a_password_is_sent_to_set_it(app, demo, client, a
     assert "/auth/" in response.headers["Location"]
 
 
-def test_two_people_and_two_sessions_never_share_a_page(app, demo, auth):
-    head, employee, head_again = app.test_client(), app.test_client(), app.test_client()
-    type(auth)(head).login("head")
-    type(auth)(employee).login("employee")
-    type(auth)(head_again).login("head")
+def test_two_people_and_two_sessions_never_share_a_page(app, demo, make_client):
+    head, employee, head_again = make_client("head"), make_client("employee"), make_client("head")
     head_name = _user(app, demo["head"]).name
     employee_name = _user(app, demo["employee"]).name
     for _ in range(2):
@@ -139,13 +136,9 @@ def test_two_people_and_two_sessions_never_share_a_page(app, demo, auth):
         assert f'<span class="user-name">{head_name}</span>' in head_page
         assert f'<span class="user-name">{employee_name}</span>' in employee_page
         assert f'<span class="user-name">{head_name}</span>' not in employee_page
-
-    def token(html):
-        return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
     # Each session's page carries its own CSRF token, so none can be posted from another session.
     assert head_page != head_again_page
-    assert token(head_page) != token(head_again_page)
+    assert csrf_from(head_page) != csrf_from(head_again_page)
 
 
 def test_the_logout_button_of_a_kept_page_works(app, demo, client, auth):
