@@ -78,3 +78,22 @@ def test_a_restore_moves_the_version_on(app, demo, runner, tmp_path):
     before = _version(app)
     assert runner.invoke(args=["restore", "--replace", str(path)]).exit_code == 0
     assert _version(app) > before
+
+
+def test_a_store_forgets_the_least_recently_used_beyond_its_weight():
+    store = cache.Store(10, weigh=len)
+    store.put("a", b"xxxx")
+    store.put("b", b"xxxx")
+    assert store.get("a") == b"xxxx"  # "a" is now the most recently used
+    store.put("c", b"xxxx")  # 12 > 10: the oldest, "b", goes
+    assert store.get("b") is None
+    assert store.get("a") == b"xxxx" and store.get("c") == b"xxxx"
+    store.put("d", b"x" * 11)  # heavier than the limit alone: everything goes, itself included
+    assert [store.get(k) for k in "acd"] == [None, None, None]
+
+
+def test_clear_empties_every_store():
+    store = cache.Store(3)
+    store.put("k", 1)
+    cache.clear()
+    assert store.get("k", "gone") == "gone"
