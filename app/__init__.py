@@ -53,10 +53,6 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from app import page_cache
-
-    page_cache.init_app(app)  # first, so a page served from it skips every other hook
-
     @app.before_request
     def require_own_password():
         # Static files never load the user: the endpoint is checked first.

@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Integer, event, inspect, select
+from sqlalchemy import BigInteger, Integer, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -93,24 +93,15 @@ class Store:
 
 _store = Store(MAX_ENTRIES)
 
-#: The version as a column, for a statement that reads it together with something else (app/page_cache.py).
-VERSION_COLUMN = select(DataVersion.value).where(DataVersion.id == _ROW_ID).scalar_subquery()
-
-
 def current_version() -> int:
     """The data version, read once per request (0 when the row does not exist yet)."""
     if has_app_context() and "kp_data_version" in g:
         return g.kp_data_version
     # Plain SQL on the session's connection (same transaction): this runs on nearly every request.
     value = db.session.connection().exec_driver_sql(_READ_VERSION).scalar() or 0
-    use_version(value)
-    return value
-
-
-def use_version(value: int | None) -> None:
-    """Take a version read along with another statement (VERSION_COLUMN) as this request's version."""
     if has_app_context():
-        g.kp_data_version = value or 0
+        g.kp_data_version = value
+    return value
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
@@ -124,7 +115,7 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def clear() -> None:
-    """Forget every entry of every store, whole pages included (tests, and after a restore in this process)."""
+    """Forget every entry of every store (tests, and after a restore in this process)."""
     for store in _stores:
         store.clear()
     if has_app_context():

@@ -20,7 +20,6 @@ from app.appraisals.status import NEURO_BADGES, NEURO_DONE, NEURO_STATUS_LABELS,
 from app.cache import cached
 from app.extensions import db
 from app.hooks import profile_sections
-from app.page_cache import page_cached
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS
 from app.people.models import Department, User
 from app.permissions import can
@@ -110,7 +109,6 @@ def my_profile():
 
 
 @bp.get("/profile/<int:person_id>")
-@page_cached
 @login_required
 def profile(person_id: int):
     person = _profile_person_or_abort(person_id)

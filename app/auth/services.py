@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import cache, clock
+from app import clock
 from app.audit.services import record
 from app.auth.models import LoginAttempt, LoginSession
 from app.extensions import db
@@ -102,21 +102,9 @@ _USER_BY_SESSION = (
     .options(joinedload(User.home), joinedload(User.role_rows))
 )
 
-#: The same session check without the ORM, with what decides whether the person may go on and the data version.
-_SESSION_STATE = (
-    select(User.left_on, User.is_disabled, User.must_set_password, cache.VERSION_COLUMN.label("version"))
-    .join(LoginSession, LoginSession.user_id == User.id).where(*_OPEN_SESSION)
-)
-
 
 def load_user_by_session(token: str) -> User | None:
     row = db.session.execute(_USER_BY_SESSION, {"token": token}).unique().scalar_one_or_none()
     if row is not None:
         row.session_token = token
     return row
-
-
-def session_state(token: str):
-    """(left_on, is_disabled, must_set_password, version) for an open login session, or None; one Core
-    statement, for app/page_cache.py, which answers before any user is loaded."""
-    return db.session.connection().execute(_SESSION_STATE, {"token": token}).first()

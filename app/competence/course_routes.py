@@ -29,7 +29,6 @@ from app.database import danish
 from app.extensions import db
 from app.forms import choices
 from app.hooks import emit
-from app.page_cache import page_cached
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
 from app.web import render_fragment
@@ -203,7 +202,6 @@ def _need_department_choices() -> tuple[tuple[int, str], ...]:
 
 
 @bp.route("/plan", methods=["GET", "POST"])
-@page_cached
 @login_required
 @requires("competence.plan")
 def plan():

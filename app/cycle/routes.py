@@ -38,7 +38,6 @@ from app.cycle.year_view import Filters, year_content
 from app.database import danish
 from app.extensions import db
 from app.hooks import tasks_for_user
-from app.page_cache import page_cached
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
@@ -63,7 +62,6 @@ def _safe_next(default: str) -> str:
 
 
 @bp.get("/")
-@page_cached
 @login_required
 @requires("cycle.view")
 def year():

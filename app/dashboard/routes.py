@@ -10,7 +10,6 @@ from app.cache import cached
 from app.cycle.services import personal_done_uids
 from app.dashboard import bp
 from app.hooks import Task, dashboard_panels, tasks_for_user
-from app.page_cache import page_cached
 from app.people.constants import EMPLOYMENT_LABELS, ROLE_LABELS
 from app.web import render_fragment
 
@@ -43,7 +42,6 @@ def build(user, today: date) -> Dashboard:
 
 
 @bp.get("/")
-@page_cached
 @login_required
 def index():
     today = clock.today()

@@ -9,12 +9,10 @@ from app.extensions import db
 from app.onboarding import bp, pages
 from app.onboarding.forms import MeetingForm
 from app.onboarding.services import OnboardingError, record_meeting
-from app.page_cache import page_cached
 from app.permissions import requires
 
 
 @bp.route("/meetings", methods=["GET", "POST"])
-@page_cached
 @login_required
 @requires("onboarding.meetings")
 def meetings():

@@ -8,7 +8,6 @@ from app import clock
 from app.cache import cached
 from app.database import danish
 from app.extensions import db
-from app.page_cache import page_cached
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
@@ -41,7 +40,6 @@ def _person_or_404(person_id: int) -> User:
 
 
 @bp.get("/")
-@page_cached
 @login_required
 @requires("people.list")
 def index():
@@ -56,7 +54,6 @@ def index():
 
 
 @bp.get("/<int:person_id>")
-@page_cached
 @login_required
 def show(person_id: int):
     person = _person_or_404(person_id)

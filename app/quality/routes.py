@@ -12,7 +12,6 @@ from werkzeug.routing import BuildError
 from app import clock
 from app.cache import cached
 from app.extensions import db
-from app.page_cache import page_cached
 from app.permissions import authorize, can, leads_department, requires
 from app.quality import api, bp, services  # noqa: F401 - api registers the token-authenticated routes
 from app.quality.forms import TokenForm
@@ -65,7 +64,6 @@ def _scope_name(home, department) -> str:
 
 
 @bp.get("/")
-@page_cached
 @login_required
 @requires("quality.view")
 def index():
