@@ -2,10 +2,14 @@
 
 from collections.abc import Iterable
 
+import wtforms
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectChoice, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
+
+from app.wtforms_da import TRANSLATIONS
 
 REQUIRED = _l("Feltet skal udfyldes.")
 BAD_DATE = _l("Skriv en gyldig dato.")
@@ -46,3 +50,20 @@ class MultiCheckboxField(SelectMultipleField):
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices; labels may be lazy strings."""
     return [SelectChoice(value, str(label)) for value, label in pairs]
+
+
+class _DanishMeta:
+    def get_translations(self, form):
+        return TRANSLATIONS
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: WTForms' own messages in Danish (app/wtforms_da.py)."""
+
+    Meta = _DanishMeta
+
+
+class SubForm(wtforms.Form):
+    """The base of a form nested in another (FormField, FieldList): no CSRF token of its own, Danish messages."""
+
+    Meta = _DanishMeta

@@ -4,12 +4,10 @@ any text field (also inside sub-forms)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectField,
@@ -22,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.children.models import GOAL_STATUS_LABELS, PLACEMENT_LABELS
 from app.children.validators import CPR_MESSAGE, contains_cpr
-from app.forms import choices
+from app.forms import Form, SubForm, choices
 
 REQUIRED = _l("Feltet skal udfyldes.")
 BAD_DATE = _l("Skriv en gyldig dato.")
@@ -56,7 +54,7 @@ def cpr_errors(form) -> bool:
     return found
 
 
-class ChildrenForm(FlaskForm):
+class ChildrenForm(Form):
     """Base of every children form: the usual validation plus the shared CPR check on every field."""
 
     def validate(self, extra_validators=None) -> bool:
@@ -111,7 +109,7 @@ class TeamForm(ChildrenForm):
         self.coordinator.choices = choices([(0, "Vælg koordinator"), *((u.id, u.name) for u in staff)])
 
 
-class GoalForm(Form):
+class GoalForm(SubForm):
     title = StringField(_l("Mål eller delmål (kort titel)"), validators=[Optional(), Length(max=120)])
     is_sub_goal = BooleanField(_l("Delmål"))
     status = SelectField(_l("Status"), choices=choices(GOAL_STATUS_LABELS.items()), default="active")

@@ -1,10 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -16,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import choices
+from app.forms import Form, SubForm, choices
 from app.onboarding.constants import COMPLETED_BY_LABELS, KIND_LABELS
 
 REQUIRED = _l("Feltet skal udfyldes.")
@@ -30,12 +28,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CompleteItemForm(FlaskForm):
+class CompleteItemForm(Form):
     done_on = DateField(_l("Dato"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
 
-class TemplateItemForm(Form):
+class TemplateItemForm(SubForm):
     position = IntegerField(_l("Nr."), validators=[Optional(), NumberRange(1, 999)])
     text = StringField(_l("Punkt"), validators=[Length(max=300)])
     completed_by = SelectField(_l("Udføres af"), choices=choices(COMPLETED_BY_LABELS.items()))
@@ -47,7 +45,7 @@ class TemplateItemForm(Form):
         Regexp(r"^[a-z0-9-]+$", message=_l("Kortnavnet må kun have små bogstaver, tal og bindestreger."))])
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=160)])
     kind = SelectField(_l("Til"), choices=choices((k.value, v) for k, v in KIND_LABELS.items()))
     department_id = SelectField(_l("Gælder for"), coerce=int)
@@ -64,7 +62,7 @@ class TemplateForm(FlaskForm):
         return [data for _, _, data in sorted(rows, key=lambda r: (r[0], r[1])) if (data["text"] or "").strip()]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     user_id = SelectField(_l("Person"), coerce=int)
     template_id = SelectField(_l("Tjekliste"), coerce=int)
     submit = SubmitField(_l("Tildel tjekliste"))
@@ -75,7 +73,7 @@ class AssignForm(FlaskForm):
         self.template_id.choices = choices((t.id, t.name) for t in templates)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     held_on = DateField(_l("Holdt den"), validators=[DataRequired(BAD_DATE)])
     department_id = SelectField(_l("Afdeling"), coerce=int)
     attendees = MultiCheckboxField(_l("Deltagende vikarer"), coerce=int)
