@@ -48,6 +48,7 @@ def _single_sign_on() -> dict:
         "OIDC_CLIENT_SECRET": os.environ.get("KP_OIDC_CLIENT_SECRET", ""),
         "OIDC_MATCH_CLAIM": os.environ.get("KP_OIDC_MATCH_CLAIM", "").strip() or "sub",
         "OIDC_EMAIL_CLAIM": os.environ.get("KP_OIDC_EMAIL_CLAIM", "").strip() or "email",
+        "OIDC_SCOPE": os.environ.get("KP_OIDC_SCOPE", "").strip() or "openid email profile",
         "OIDC_ALLOWED_DOMAINS": [d.strip().lower().lstrip("@") for d in domains.split(",") if d.strip()],
         "LOCAL_PASSWORDS": _bool("KP_LOCAL_PASSWORDS", default=True),
     }

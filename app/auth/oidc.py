@@ -48,13 +48,15 @@ def init_app(app: Flask) -> None:
         return
     if not config["OIDC_CLIENT_ID"]:
         raise RuntimeError("KP_OIDC_ISSUER is set but KP_OIDC_CLIENT_ID is not.")
+    if "openid" not in config["OIDC_SCOPE"].split():
+        raise RuntimeError("KP_OIDC_SCOPE must include openid: without an ID token nobody can be identified.")
     oauth = OAuth(app)
     oauth.register(
         CLIENT_NAME,
         client_id=config["OIDC_CLIENT_ID"],
         client_secret=config["OIDC_CLIENT_SECRET"] or None,
         server_metadata_url=metadata_url(config),
-        client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256",
+        client_kwargs={"scope": config["OIDC_SCOPE"], "code_challenge_method": "S256",
                        "default_timeout": PROVIDER_TIMEOUT},
     )
 

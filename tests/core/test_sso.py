@@ -383,10 +383,15 @@ def test_the_app_starts_without_reaching_the_provider_and_says_so_when_it_is_dow
     _refused_with(response, client, "Regionens login kan ikke nås lige nu.")
 
 
-def test_passwords_off_without_sso_refuses_to_start(app):
-    with pytest.raises(RuntimeError, match="KP_LOCAL_PASSWORDS"):
-        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                    "LOCAL_PASSWORDS": False, "OIDC_ISSUER": ""})
+@pytest.mark.parametrize(("settings", "message"), [
+    ({"LOCAL_PASSWORDS": False, "OIDC_ISSUER": ""}, "KP_LOCAL_PASSWORDS is off"),
+    ({"OIDC_ISSUER": "https://login.example", "OIDC_CLIENT_ID": ""}, "KP_OIDC_CLIENT_ID"),
+    ({"OIDC_ISSUER": "https://login.example", "OIDC_CLIENT_ID": "kp", "OIDC_SCOPE": "email profile"},
+     "KP_OIDC_SCOPE must include openid"),
+])
+def test_a_setting_that_would_lock_everyone_out_refuses_to_start(app, settings, message):
+    with pytest.raises(RuntimeError, match=message):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **settings})
 
 
 @contextmanager
