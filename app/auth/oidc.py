@@ -17,6 +17,7 @@ from flask_login import current_user, login_user
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from app.audit.services import record
 from app.auth import bp
 from app.auth.routes import _safe_next
 from app.auth.services import start_session
@@ -101,6 +102,14 @@ def _refuse_password_login_when_off():
     return None
 
 
+def _failed(reason: str):
+    """A sign-on whose answer did not hold up (state, signature, issuer, audience, expiry): logged and audited."""
+    log.warning("single sign-on refused: %s", reason)
+    record("auth.sso_failed", summary=reason, remote_addr=request.remote_addr or "")
+    db.session.commit()
+    return _back_to_login(_("Login med regionens login mislykkedes. Prøv igen."))
+
+
 def _back_to_login(message: str):
     flash(message, "error")
     return redirect(url_for("auth.login"))
@@ -130,12 +139,10 @@ def sso_callback():
         log.warning("single sign-on: the provider could not be reached: %s", error)
         return _back_to_login(_("Regionens login kan ikke nås lige nu. Prøv igen om lidt."))
     except (AuthlibBaseError, JoseError, ValueError) as error:
-        log.warning("single sign-on refused: %s", error)
-        return _back_to_login(_("Login med regionens login mislykkedes. Prøv igen."))
+        return _failed(f"{type(error).__name__}: {error}")
     claims = token.get("userinfo")
     if not claims:  # no ID token: nothing was validated, so nobody is known
-        log.warning("single sign-on refused: the provider sent no ID token")
-        return _back_to_login(_("Login med regionens login mislykkedes. Prøv igen."))
+        return _failed("the provider sent no ID token")
     try:
         user = person_for_claims(dict(claims), request.remote_addr or "")
     except SignOnRefused as refusal:

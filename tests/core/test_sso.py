@@ -223,6 +223,9 @@ def test_a_tampered_id_token_is_refused(app, provider, sso_client, person):
     _refused_with(sign_on(sso_client, provider, "entra-anna"), sso_client, "Login med regionens login mislykkedes.")
     assert _user(app, victim_id).sso_subject is None
     assert _user(app, person).sso_subject is None
+    with app.app_context():
+        failure = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.sso_failed"))
+        assert "BadSignatureError" in failure.summary
 
 
 def test_a_token_answer_without_id_token_is_refused(app, provider, sso_client, person):
