@@ -55,9 +55,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     @app.before_request
     def require_own_password():
+        from app.auth.oidc import password_not_needed
+
         # Static files never load the user: the endpoint is checked first.
         if (request.endpoint not in {"auth.set_first_password", "auth.logout", "static"}
-                and current_user.is_authenticated and current_user.must_set_password):
+                and current_user.is_authenticated and current_user.must_set_password
+                and not password_not_needed()):
             return redirect(url_for("auth.set_first_password"))
         return None
 

@@ -38,6 +38,22 @@ def engine_options(database_url: str) -> dict:
     return {"pool_pre_ping": not database_url.startswith("sqlite")}
 
 
+# h6: single sign-on (OpenID Connect); see app/auth/oidc.py and the README's "Single sign-on" section.
+def _single_sign_on() -> dict:
+    domains = os.environ.get("KP_OIDC_ALLOWED_DOMAINS", "")
+    return {
+        "OIDC_ISSUER": os.environ.get("KP_OIDC_ISSUER", "").strip(),
+        "OIDC_METADATA_URL": os.environ.get("KP_OIDC_METADATA_URL", "").strip(),
+        "OIDC_CLIENT_ID": os.environ.get("KP_OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": os.environ.get("KP_OIDC_CLIENT_SECRET", ""),
+        "OIDC_MATCH_CLAIM": os.environ.get("KP_OIDC_MATCH_CLAIM", "").strip() or "sub",
+        "OIDC_EMAIL_CLAIM": os.environ.get("KP_OIDC_EMAIL_CLAIM", "").strip() or "email",
+        "OIDC_SCOPE": os.environ.get("KP_OIDC_SCOPE", "").strip() or "openid email profile",
+        "OIDC_ALLOWED_DOMAINS": [d.strip().lower().lstrip("@") for d in domains.split(",") if d.strip()],
+        "LOCAL_PASSWORDS": _bool("KP_LOCAL_PASSWORDS", default=True),
+    }
+
+
 class Config:
     TIMEZONE = "Europe/Copenhagen"
     BABEL_DEFAULT_LOCALE = "da"
@@ -74,6 +90,7 @@ class Config:
             "TRUSTED_PROXIES": int(os.environ.get("KP_TRUSTED_PROXIES", "0")),
             "FAKE_TODAY": os.environ.get("KP_FAKE_TODAY", ""),
             "OUTBOX_DIR": os.environ.get("KP_OUTBOX_DIR", ""),
+            **_single_sign_on(),
         }
 
 
