@@ -1,4 +1,8 @@
-"""Who may see and manage the organisation and its people."""
+"""Who may see and manage the organisation and its people.
+
+The administrator manages accounts (create, disable, start codes, the roles people.grants lets him grant) and
+the home's settings; he sees a person's account page, never content about them (appraisals, wishes, children).
+"""
 
 from app.people.constants import Role
 from app.permissions import is_admin, is_head, leads_any_of, rule, same_home
@@ -26,7 +30,7 @@ def manage_people(user, person=None) -> bool:
 
 @rule("people.view")
 def view_person(user, person) -> bool:
-    """Yourself; the head and admin of your home; a leader of one of your departments."""
+    """The account page: yourself; the head and admin of your home; a leader of one of your departments."""
     if person is None or not same_home(user, person):
         return False
     if person.id == user.id or is_head(user) or is_admin(user):
