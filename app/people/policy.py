@@ -36,3 +36,15 @@ def view_person(user, person) -> bool:
     if person.id == user.id or is_head(user) or is_admin(user):
         return True
     return leads_any_of(user, person.department_ids)
+
+
+@rule("people.start_code")
+def issue_start_code(user, person) -> bool:
+    """Whoever holds a new start code can log in as the person, so it is issued only by someone who may grant
+    every role the person holds (people.grants): the administrator cannot take over the head's or a leader's
+    account and so get their role."""
+    from app.people.grants import may_grant
+
+    if person is None or not manage_people(user, person):
+        return False
+    return all(may_grant(user, role) for role in person.roles)

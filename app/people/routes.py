@@ -23,7 +23,7 @@ from app.people.services import (
     update_employee,
     update_home_settings,
 )
-from app.permissions import authorize, requires
+from app.permissions import authorize, can, requires
 from app.web import render_fragment
 
 
@@ -141,6 +141,10 @@ def leave(person_id: int):
 def start_code(person_id: int):
     person = _person_or_404(person_id)
     authorize("people.manage", person)
+    if not can(current_user, "people.start_code", person):
+        flash(_("Du kan ikke give %(name)s en ny startkode: personen har en rolle, du ikke selv kan give. "
+                "Bed tilbudslederen om det.", name=person.name), "error")
+        abort(403)
     code = new_start_code(person)
     db.session.commit()
     flash(_("Ny startkode til %(name)s: %(code)s (vises kun nu).", name=person.name, code=code), "success")

@@ -249,3 +249,20 @@ def test_admin_reads_who_did_what_in_the_audit_log_but_not_the_content(app, demo
     assert "competence.wish_submitted" in html and "appraisals.talk_recorded" in html
     assert "Kursus i hemmelig ting" not in html and "MU-samtale: Maja" not in html
     assert "Startkode til Maja Medarbejder" in html
+
+
+# A new start code lets its holder log in as the person: (person, expected status per role).
+START_CODES = [
+    ("medarbejder@demo.dk", dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=302)),
+    ("tilbudsleder@demo.dk", dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("afdelingsleder@demo.dk", dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("email", "expected"), START_CODES)
+def test_start_code_matrix(app, demo, auth, client, role, email, expected):
+    with app.app_context():
+        person_id = db.session.scalar(select(User.id).where(User.email == email))
+    auth.login(role)
+    assert client.post(f"/people/{person_id}/start-code").status_code == expected[role]

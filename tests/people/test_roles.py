@@ -212,3 +212,28 @@ def test_moving_a_leader_is_audited_per_department(app, demo, auth, client):
     assert entries == {("people.role_granted", (other,)), ("people.role_removed", tuple(leader["departments"]))}
     page = client.get(f"/people/{leader['id']}").get_data(as_text=True)
     assert "Gav rollen Afdelingsleder (Fyrtårnet)" in page and "Fjernede rollen Afdelingsleder (Skovbrynet)" in page
+
+
+@pytest.mark.parametrize(("email", "admin_may"), [
+    ("medarbejder@demo.dk", True), ("tilbudsleder@demo.dk", False), ("afdelingsleder@demo.dk", False),
+    ("minimed@demo.dk", False),
+])
+def test_admin_issues_start_codes_only_for_roles_he_could_grant(app, demo, auth, client, email, admin_may):
+    """A start code lets its holder log in as the person: for the head it would make the admin the head."""
+    person = _person(app, email)
+    with app.app_context():
+        hash_before = db.session.get(User, person["id"]).password_hash
+    auth.login("admin")
+    page = client.get(f"/people/{person['id']}").get_data(as_text=True)
+    assert ("Ny startkode" in page) is admin_may
+    response = client.post(f"/people/{person['id']}/start-code", follow_redirects=True)
+    assert response.status_code == (200 if admin_may else 403)
+    html = response.get_data(as_text=True)
+    with app.app_context():
+        changed = db.session.get(User, person["id"]).password_hash != hash_before
+    assert changed is admin_may
+    if not admin_may:
+        assert "Bed tilbudslederen om det" in html
+    auth.logout()
+    auth.login("head")
+    assert client.post(f"/people/{person['id']}/start-code").status_code == 302
