@@ -1,18 +1,22 @@
-"""Who may see and record talks, profiles, neuropedagogy and the MUS concept."""
+"""Who may see and record talks, profiles, neuropedagogy and the MUS concept.
+
+Talks and their written agreements are seen only by the employee, their leaders and the tilbudsleder; the
+technical administrator manages accounts and reads none of it (shared/DOMAIN.md "Need-to-know").
+"""
 
 from app.people.constants import Role
-from app.permissions import is_admin, is_head, leads_any_of, rule, same_home
+from app.permissions import is_head, leads_any_of, rule, same_home
 
 
 @rule("appraisals.overview")
 def see_overview(user, obj=None) -> bool:
-    """Department leaders (their departments), the tilbudsleder and admin (the whole home)."""
-    return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD, Role.ADMIN)
+    """Department leaders (their departments) and the tilbudsleder (the whole home)."""
+    return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD)
 
 
 @rule("appraisals.overview_home")
 def see_whole_home(user, obj=None) -> bool:
-    return is_head(user) or is_admin(user)
+    return is_head(user)
 
 
 @rule("appraisals.record_mu")
@@ -35,10 +39,10 @@ def record_lu(user, person=None) -> bool:
 
 @rule("appraisals.view_profile")
 def view_profile(user, person) -> bool:
-    """Yourself; the head and admin of your home; a leader of one of the person's departments."""
+    """Yourself; the head of your home; a leader of one of the person's departments."""
     if person is None or not same_home(user, person):
         return False
-    if person.id == user.id or is_head(user) or is_admin(user):
+    if person.id == user.id or is_head(user):
         return True
     return leads_any_of(user, person.department_ids)
 
@@ -52,8 +56,8 @@ def record_neuro(user, person=None) -> bool:
 
 @rule("appraisals.mus_view")
 def view_mus(user, obj=None) -> bool:
-    """The tilbudsleder, admin and Mini-MED see the MUS concept and its yearly items."""
-    return user.has_role(Role.HEAD, Role.ADMIN, Role.MINI_MED)
+    """The tilbudsleder and Mini-MED see the MUS concept and its yearly items."""
+    return user.has_role(Role.HEAD, Role.MINI_MED)
 
 
 @rule("appraisals.mus_manage")

@@ -18,6 +18,18 @@ from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABE
 from app.people.models import User
 
 
+class RolesField(MultiCheckboxField):
+    """The roles the person filling in the form may grant or remove (people.grants); others are not offered."""
+
+    def pre_validate(self, form):
+        offered = {choice.value for choice in self.choices}
+        for value in self.data or []:
+            if value not in offered:
+                label = ROLE_LABELS.get(value)
+                raise ValidationError(_l("Du kan ikke give eller fjerne rollen %(role)s.", role=label) if label
+                                      else _l("Vælg kun blandt de viste roller."))
+
+
 class EmployeeForm(Form):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=160)])
     email = EmailField(_l("E-mail (login)"), validators=[DataRequired(REQUIRED), Length(max=254),
@@ -29,17 +41,39 @@ class EmployeeForm(Form):
     hired_on = DateField(_l("Ansat fra"), validators=[DataRequired(BAD_DATE)])
     left_on = DateField(_l("Fratrådt den"), validators=[Optional()])
     departments = MultiCheckboxField(_l("Afdeling(er)"), coerce=int)
-    roles = MultiCheckboxField(_l("Roller"), choices=choices((k.value, v) for k, v in ROLE_LABELS.items()))
+    roles = RolesField(_l("Roller"))
     resource_functions = TextAreaField(
         _l("Ressourcepersonfunktioner (én pr. linje)"), validators=[Length(max=2000)],
         description=_l("F.eks. konflikthåndteringsvejleder, DKM, forflytningsinstruktør."))
     submit = SubmitField(_l("Gem"))
 
-    def __init__(self, *args, person: User | None = None, home_id: int, departments=(), **kwargs):
+    def __init__(self, *args, person: User | None = None, home_id: int, departments=(), grantable=(),
+                 actor: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._person = person
         self._home_id = home_id
         self.departments.choices = choices((d.id, d.name) for d in departments)
+        self.roles.choices = choices((role, ROLE_LABELS[role]) for role in grantable)
+        #: Roles the person holds that the form does not offer: they stay as they are.
+        self.kept_roles = sorted(set(person.roles if person is not None else ()) - set(grantable))
+        self._is_self = person is not None and actor is not None and person.id == actor.id
+        #: What a request sent for a roles field the form does not have (one's own roles): refused in validate().
+        self._unoffered_roles = list(self.roles.data or []) if not grantable else []
+        if not grantable:
+            del self.roles
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self._unoffered_roles and set(self._unoffered_roles) != set(self.kept_roles):
+            self.form_errors.append(_l("Du kan ikke ændre dine egne roller.") if self._is_self
+                                    else _l("Du kan ikke give eller fjerne roller."))
+            return False
+        return valid
+
+    def wanted_roles(self) -> set[str]:
+        """The roles the person should hold after saving: the ticked ones and those the form did not offer."""
+        ticked = set(self.roles.data or []) if "roles" in self else set()
+        return ticked | set(self.kept_roles)
 
     def validate_email(self, field):
         email = (field.data or "").strip().lower()

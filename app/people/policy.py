@@ -1,4 +1,8 @@
-"""Who may see and manage the organisation and its people."""
+"""Who may see and manage the organisation and its people.
+
+The administrator manages accounts (create, disable, start codes, the roles people.grants lets him grant) and
+the home's settings; he sees a person's account page, never content about them (appraisals, wishes, children).
+"""
 
 from app.people.constants import Role
 from app.permissions import is_admin, is_head, leads_any_of, rule, same_home
@@ -26,9 +30,21 @@ def manage_people(user, person=None) -> bool:
 
 @rule("people.view")
 def view_person(user, person) -> bool:
-    """Yourself; the head and admin of your home; a leader of one of your departments."""
+    """The account page: yourself; the head and admin of your home; a leader of one of your departments."""
     if person is None or not same_home(user, person):
         return False
     if person.id == user.id or is_head(user) or is_admin(user):
         return True
     return leads_any_of(user, person.department_ids)
+
+
+@rule("people.start_code")
+def issue_start_code(user, person) -> bool:
+    """Whoever holds a new start code can log in as the person, so it is issued only by someone who may grant
+    every role the person holds (people.grants): the administrator cannot take over the head's or a leader's
+    account and so get their role."""
+    from app.people.grants import may_grant
+
+    if person is None or not manage_people(user, person):
+        return False
+    return all(may_grant(user, role) for role in person.roles)

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
+from app.people.grants import grantable_roles, role_history
 from app.people.listing import listing
 from app.people.models import Department, Membership, ResourceFunction, User
 from app.people.services import (
@@ -22,7 +23,7 @@ from app.people.services import (
     update_employee,
     update_home_settings,
 )
-from app.permissions import authorize, requires
+from app.permissions import authorize, can, requires
 from app.web import render_fragment
 
 
@@ -63,26 +64,29 @@ def show(person_id: int):
         labels={"employment": EMPLOYMENT_LABELS, "profession": PROFESSION_LABELS, "role": ROLE_LABELS},
     ))
     return render_template("people/show.html", person=person, summary=summary,
-                           leave_form=LeaveForm(left_on=clock.today()))
+                           leave_form=LeaveForm(left_on=clock.today()), role_history=role_history(person))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 @requires("people.manage")
 def create():
-    form = EmployeeForm(home_id=current_user.home_id, departments=_home_departments())
+    form = EmployeeForm(home_id=current_user.home_id, departments=_home_departments(),
+                        grantable=grantable_roles(current_user, None), actor=current_user)
     if form.validate_on_submit():
         try:
-            person, code = create_employee(current_user.home, form.data, form.resource_topics(), clock.today())
+            person, code = create_employee(current_user.home, form.data, form.resource_topics(), clock.today(),
+                                           roles=form.wanted_roles(), actor=current_user)
         except PeopleError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash(_("%(name)s er oprettet. Startkode til første login: %(code)s (vises kun nu).",
                     name=person.name, code=code), "success")
             return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/form.html", form=form, person=None), 400 if form.errors else 200
+    return render_template("people/form.html", form=form, person=None, role_labels=ROLE_LABELS), (
+        400 if form.errors else 200)
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -90,22 +94,26 @@ def create():
 def edit(person_id: int):
     person = _person_or_404(person_id)
     authorize("people.manage", person)
-    form = EmployeeForm(obj=person, person=person, home_id=current_user.home_id, departments=_home_departments())
+    form = EmployeeForm(obj=person, person=person, home_id=current_user.home_id, departments=_home_departments(),
+                        grantable=grantable_roles(current_user, person), actor=current_user)
     if request.method == "GET":
         form.departments.data = sorted(person.department_ids)
-        form.roles.data = sorted(person.roles)
+        if "roles" in form:
+            form.roles.data = sorted(person.roles)
         form.resource_functions.data = "\n".join(rf.topic for rf in person.resource_functions)
     if form.validate_on_submit():
         try:
-            update_employee(person, form.data, form.resource_topics(), clock.today())
+            update_employee(person, form.data, form.resource_topics(), clock.today(), roles=form.wanted_roles(),
+                            actor=current_user)
         except PeopleError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash(_("Ændringerne er gemt."), "success")
             return redirect(url_for("people.show", person_id=person.id))
-    return render_template("people/form.html", form=form, person=person), 400 if form.errors else 200
+    return render_template("people/form.html", form=form, person=person, role_labels=ROLE_LABELS), (
+        400 if form.errors else 200)
 
 
 @bp.post("/<int:person_id>/leave")
@@ -133,6 +141,10 @@ def leave(person_id: int):
 def start_code(person_id: int):
     person = _person_or_404(person_id)
     authorize("people.manage", person)
+    if not can(current_user, "people.start_code", person):
+        flash(_("Du kan ikke give %(name)s en ny startkode: personen har en rolle, du ikke selv kan give. "
+                "Bed tilbudslederen om det.", name=person.name), "error")
+        abort(403)
     code = new_start_code(person)
     db.session.commit()
     flash(_("Ny startkode til %(name)s: %(code)s (vises kun nu).", name=person.name, code=code), "success")

@@ -11,6 +11,7 @@ from app.audit.services import record
 from app.auth.services import hash_password
 from app.extensions import db
 from app.hooks import emit
+from app.people.grants import RoleChangeRefused, change_roles
 from app.people.models import Department, Home, Method, ResourceFunction, User
 
 
@@ -27,7 +28,6 @@ def _apply(person: User, data: dict, departments: list[Department]) -> None:
     person.hired_on = data["hired_on"]
     person.left_on = data.get("left_on")
     person.departments = departments
-    person.set_roles(set(data.get("roles") or []))
 
 
 def _departments(home_id: int, ids) -> list[Department]:
@@ -46,8 +46,17 @@ def _set_resource_topics(person: User, topics: list[str], today: date) -> None:
     person.resource_functions = keep
 
 
-def create_employee(home: Home, data: dict, resource_topics: list[str], today: date) -> tuple[User, str]:
-    """Create a person with a one-time start code they replace at first login; returns (person, code)."""
+def _change_roles(person: User, roles: set[str], departments_before: set[int], actor: User) -> None:
+    try:
+        change_roles(person, roles, departments_before, actor)
+    except RoleChangeRefused as error:
+        raise PeopleError(str(error)) from error
+
+
+def create_employee(home: Home, data: dict, resource_topics: list[str], today: date, *, roles: set[str],
+                    actor: User) -> tuple[User, str]:
+    """Create a person with a one-time start code they replace at first login; returns (person, code).
+    Each of the roles is a grant the actor must be allowed to make (people.grants)."""
     if data.get("left_on") and data["left_on"] < data["hired_on"]:
         raise PeopleError("Fratrædelsesdatoen kan ikke ligge før ansættelsesdatoen.")
     person = User(home_id=home.id, must_set_password=True)
@@ -58,14 +67,18 @@ def create_employee(home: Home, data: dict, resource_topics: list[str], today: d
     db.session.add(person)
     db.session.flush()
     record("people.created", person, summary=person.name)
+    _change_roles(person, roles, set(), actor)
     emit("people.created", home_id=home.id, user_id=person.id, on=today)
     return person, start_code
 
 
-def update_employee(person: User, data: dict, resource_topics: list[str], today: date) -> None:
+def update_employee(person: User, data: dict, resource_topics: list[str], today: date, *, roles: set[str],
+                    actor: User) -> None:
+    """Change a person's details and set their roles; every grant and removal is checked (people.grants)."""
     before = {"roles": sorted(person.roles), "departments": sorted(person.department_ids),
               "employment_type": person.employment_type}
     _apply(person, data, _departments(person.home_id, data.get("departments")))
+    _change_roles(person, roles, set(before["departments"]), actor)
     _set_resource_topics(person, resource_topics, today)
     db.session.flush()
     if person.employment_type != before["employment_type"]:

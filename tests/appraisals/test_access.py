@@ -27,15 +27,16 @@ def _ids(app):
 
 
 # (url, expected per role: head, leader, employee, temp, minimed, admin). "self" is Maja Medarbejder in the
-# leader's department Skovbrynet; "other" is Mona in Fyrtårnet, which the demo leader does not lead.
+# leader's department Skovbrynet; "other" is Mona in Fyrtårnet, which the demo leader does not lead. The
+# administrator (in Skovbrynet too) reads no talks or agreements, not even of his own department.
 MATRIX = [
-    ("/appraisals/", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=200)),
-    ("/appraisals/export.xlsx", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=200)),
+    ("/appraisals/", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/export.xlsx", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=403)),
     ("/appraisals/profile", dict(head=302, leader=302, employee=302, temp=302, minimed=302, admin=302)),
-    ("/appraisals/profile/{self}", dict(head=200, leader=200, employee=200, temp=403, minimed=403, admin=200)),
-    ("/appraisals/profile/{other}", dict(head=200, leader=403, employee=403, temp=403, minimed=200, admin=200)),
-    ("/appraisals/profile/{leader}", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=200)),
-    ("/appraisals/profile/{temp}", dict(head=200, leader=200, employee=403, temp=200, minimed=403, admin=200)),
+    ("/appraisals/profile/{self}", dict(head=200, leader=200, employee=200, temp=403, minimed=403, admin=403)),
+    ("/appraisals/profile/{other}", dict(head=200, leader=403, employee=403, temp=403, minimed=200, admin=403)),
+    ("/appraisals/profile/{leader}", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=403)),
+    ("/appraisals/profile/{temp}", dict(head=200, leader=200, employee=403, temp=200, minimed=403, admin=403)),
     ("/appraisals/talks/new/mu/{self}", dict(head=200, leader=200, employee=403, temp=403, minimed=403, admin=403)),
     ("/appraisals/talks/new/mu/{other}", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("/appraisals/talks/new/lu/{leader}", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
@@ -43,7 +44,7 @@ MATRIX = [
     ("/appraisals/talks/{other_talk}/edit", dict(head=200, leader=403, employee=403, temp=403, minimed=403,
                                                  admin=403)),
     ("/appraisals/talks/{lu_talk}/edit", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
-    ("/appraisals/mus", dict(head=200, leader=200, employee=403, temp=403, minimed=200, admin=200)),
+    ("/appraisals/mus", dict(head=200, leader=200, employee=403, temp=403, minimed=200, admin=403)),
 ]
 
 # POSTs: (url, data, expected per role); a refused POST must not change anything.

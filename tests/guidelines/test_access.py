@@ -21,7 +21,7 @@ MATRIX = [
     ("GET", f"/guidelines/{SLUG}/diff?fra=1&til=2", dict(head=200, leader=200, employee=200, temp=200, minimed=200,
                                                          admin=200)),
     ("GET", f"/guidelines/{SLUG}/coverage", dict(head=200, leader=200, employee=403, temp=403, minimed=403,
-                                                 admin=200)),
+                                                 admin=403)),
     ("GET", f"/guidelines/{SLUG}/edit", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("POST", f"/guidelines/{SLUG}/review", dict(head=302, leader=403, employee=403, temp=403, minimed=403,
                                                 admin=403)),

@@ -104,7 +104,7 @@ def test_editing_roles_and_departments(app, demo, auth, client):
     with app.app_context():
         person = db.session.scalar(select(User).where(User.email == "medarbejder@demo.dk"))
         person_id = person.id
-    auth.login("admin")
+    auth.login("head")
     # The person's page and their row in the list, seen (and so kept by the cache) before the edit.
     assert "Mini-MED-medlem" not in client.get(f"/people/{person_id}").get_data(as_text=True)
     assert "Mini-MED-medlem" not in client.get("/people/?q=medarbejder%40demo").get_data(as_text=True)
