@@ -57,7 +57,7 @@ def test_leader_plans_a_talk_in_the_future(app, demo, auth, client):
 @pytest.mark.parametrize(("who", "kind", "person", "data", "message"), [
     ("leader", "mu", "medarbejder@demo.dk", {"held_on": "+1"}, "En afholdt samtale kan ikke dateres i fremtiden."),
     ("leader", "mu", "medarbejder@demo.dk", {}, "Skriv enten den planlagte dato eller datoen, samtalen blev holdt."),
-    ("leader", "mu", "medarbejder@demo.dk", {"held_on": "2026-02-31"}, "Not a valid date value."),
+    ("leader", "mu", "medarbejder@demo.dk", {"held_on": "2026-02-31"}, "Skriv en gyldig dato."),
     ("head", "lu", "afdelingsleder@demo.dk", {"held_on": "0", "is_completed": "y", "written_agreement": "  "},
      "En LU-samtale kan ikke markeres som afsluttet uden en skriftlig aftale."),
     ("head", "mu", "afdelingsleder@demo.dk", {"held_on": "0"}, "Ledere har LU-samtale med tilbudslederen"),
