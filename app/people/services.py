@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.auth.services import hash_password
+from app.auth.sessions import end_all_sessions
 from app.extensions import db
 from app.hooks import emit
 from app.people.models import Department, Home, Method, ResourceFunction, User
@@ -65,7 +66,12 @@ def create_employee(home: Home, data: dict, resource_topics: list[str], today: d
 def update_employee(person: User, data: dict, resource_topics: list[str], today: date) -> None:
     before = {"roles": sorted(person.roles), "departments": sorted(person.department_ids),
               "employment_type": person.employment_type}
+    left_on_before = person.left_on
     _apply(person, data, _departments(person.home_id, data.get("departments")))
+    if person.left_on is not None and person.left_on != left_on_before:
+        end_all_sessions(person, "left_on")
+    elif set(before["roles"]) - person.roles:
+        end_all_sessions(person, "role_removed")
     _set_resource_topics(person, resource_topics, today)
     db.session.flush()
     if person.employment_type != before["employment_type"]:
@@ -81,6 +87,7 @@ def record_leaving(person: User, left_on: date) -> None:
         raise PeopleError("Fratrædelsesdatoen kan ikke ligge før ansættelsesdatoen.")
     person.left_on = left_on
     db.session.flush()
+    end_all_sessions(person, "left_on")
     record("people.left", person, summary=person.name, left_on=left_on.isoformat())
 
 
@@ -88,6 +95,7 @@ def new_start_code(person: User) -> str:
     code = secrets.token_urlsafe(9)
     person.password_hash = hash_password(code)
     person.must_set_password = True
+    end_all_sessions(person, "start_code")
     record("people.start_code", person, summary=person.name)
     return code
 
