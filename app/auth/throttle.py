@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from app import clock
 from app.auth.models import LoginAttempt
@@ -37,15 +37,13 @@ def delay_after(failures: int, free: int, cap_seconds: int) -> timedelta:
     return min(FIRST_DELAY * 2**doublings, timedelta(seconds=cap_seconds))
 
 
-def _counted(attempt_id: int, since: datetime):
-    """Failures (and tries still being checked) other than this one, from `since` on."""
-    return (LoginAttempt.id != attempt_id, LoginAttempt.succeeded.is_(False), LoginAttempt.was_throttled.is_(False),
-            LoginAttempt.at >= since)
-
-
-def _waits(attempt_id: int, at: datetime, key, since: datetime, free: int, cap: int) -> bool:
+def _waits(attempt_id: int, at: datetime, key, since, free: int, cap: int) -> bool:
+    """Whether this try must wait, given the failures (and tries still being checked) other than this one that
+    match `key` and `since`."""
     failures, latest = db.session.execute(
-        select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(key, *_counted(attempt_id, since))
+        select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
+            key, since, LoginAttempt.id != attempt_id, LoginAttempt.succeeded.is_(False),
+            LoginAttempt.was_throttled.is_(False))
     ).one()
     if latest is None:
         return False
@@ -67,11 +65,12 @@ def begin_attempt(email: str, remote_addr: str) -> int | None:
         select(func.max(LoginAttempt.at)).where(LoginAttempt.email == email, LoginAttempt.succeeded.is_(True),
                                                 LoginAttempt.at >= window_start)
     )
-    account_since = max(window_start, last_success) if last_success else window_start
+    recent = LoginAttempt.at >= window_start
+    account_since = and_(recent, LoginAttempt.at > last_success) if last_success else recent
     waits = _waits(attempt_id, at, LoginAttempt.email == email, account_since,
                    config["LOGIN_ACCOUNT_FREE_FAILURES"], config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"])
     if not waits and remote_addr:
-        waits = _waits(attempt_id, at, LoginAttempt.remote_addr == remote_addr, window_start,
+        waits = _waits(attempt_id, at, LoginAttempt.remote_addr == remote_addr, recent,
                        config["LOGIN_ADDRESS_FREE_FAILURES"], config["LOGIN_ADDRESS_MAX_DELAY_SECONDS"])
     if waits:
         db.session.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(was_throttled=True))
