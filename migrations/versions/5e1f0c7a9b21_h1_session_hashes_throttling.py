@@ -65,4 +65,5 @@ def downgrade():
         batch_op.drop_column('last_seen_at')
         batch_op.alter_column('token_hash', new_column_name='token', existing_type=sa.String(length=64),
                               existing_nullable=False)
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_unique_constraint(batch_op.f('uq_login_sessions_token'), ['token'])
