@@ -84,9 +84,15 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
-        from app.auth.services import load_user_by_session
+        from app.auth.sessions import load_user_by_session
 
         return load_user_by_session(token)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from app.auth.sessions import unauthorized_response
+
+        return unauthorized_response()
 
 
 #: The modules a feature may have besides its blueprint; each is imported once so it can register

@@ -23,6 +23,20 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _positive_int(name: str, default: int) -> int:
+    """A whole number above zero from the environment; anything else stops the app at start with a clear error."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise ValueError(f"{name} must be at least 1, not {number}")
+    return number
+
+
 def normalise_database_url(url: str) -> str:
     """Let people write postgresql:// and still get the psycopg 3 driver."""
     if url.startswith("postgres://"):
@@ -65,8 +79,6 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  # nosec B105  # a method name, not a password
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_WINDOW_MINUTES = 15
     TESTING = False
 
     @classmethod
@@ -91,6 +103,14 @@ class Config:
             "FAKE_TODAY": os.environ.get("KP_FAKE_TODAY", ""),
             "OUTBOX_DIR": os.environ.get("KP_OUTBOX_DIR", ""),
             **_single_sign_on(),
+            # h1: sessions expire; failed logins delay further tries (app/auth/sessions.py, throttle.py).
+            "SESSION_IDLE_MINUTES": _positive_int("KP_SESSION_IDLE_MINUTES", 120),
+            "SESSION_MAX_HOURS": _positive_int("KP_SESSION_MAX_HOURS", 12),
+            "LOGIN_WINDOW_MINUTES": _positive_int("KP_LOGIN_WINDOW_MINUTES", 60),
+            "LOGIN_ACCOUNT_FREE_FAILURES": _positive_int("KP_LOGIN_ACCOUNT_FREE_FAILURES", 5),
+            "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": _positive_int("KP_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
+            "LOGIN_ADDRESS_FREE_FAILURES": _positive_int("KP_LOGIN_ADDRESS_FREE_FAILURES", 20),
+            "LOGIN_ADDRESS_MAX_DELAY_SECONDS": _positive_int("KP_LOGIN_ADDRESS_MAX_DELAY_SECONDS", 900),
         }
 
 

@@ -28,6 +28,14 @@ class NewPasswordForm(Form):
     submit = SubmitField(_l("Gem adgangskode"))
 
 
+class FirstPasswordForm(NewPasswordForm):
+    """The start code itself is asked for again: a session alone (perhaps one left open before a new code was
+    issued) cannot choose the password."""
+
+    start_code = PasswordField(_l("Startkode"), validators=[DataRequired(_l("Skriv den startkode, du har fået.")),
+                                                           Length(max=200)])
+
+
 class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Nuværende adgangskode"),
                             validators=[DataRequired(_l("Skriv din nuværende adgangskode.")), Length(max=200)])

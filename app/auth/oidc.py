@@ -20,7 +20,7 @@ from requests import RequestException
 from app.audit.services import record
 from app.auth import bp
 from app.auth.routes import _safe_next
-from app.auth.services import start_session
+from app.auth.sessions import start_session
 from app.auth.sso import SignOnRefused, person_for_claims
 from app.extensions import db
 

@@ -3,19 +3,12 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import check_password_hash
 
 from app.audit.services import record
 from app.auth import bp
-from app.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
-from app.auth.services import (
-    AuthError,
-    authenticate,
-    end_other_sessions,
-    end_session,
-    set_password,
-    start_session,
-)
+from app.auth.forms import ChangePasswordForm, FirstPasswordForm, LoginForm
+from app.auth.services import AuthError, authenticate, password_matches, set_password
+from app.auth.sessions import end_other_sessions, end_session, start_session
 from app.extensions import db
 
 
@@ -35,7 +28,7 @@ def login():
             user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
         except AuthError as error:
             flash(str(error), "error")
-            return render_template("auth/login.html", form=form), 401
+            return render_template("auth/login.html", form=form), error.status
         session.clear()
         start_session(user)
         login_user(user)
@@ -63,14 +56,18 @@ def logout():
 def set_first_password():
     if not current_user.must_set_password:
         return redirect(url_for("dashboard.index"))
-    form = NewPasswordForm()
+    form = FirstPasswordForm()
     if form.validate_on_submit():
+        if not password_matches(current_user.password_hash, form.start_code.data):
+            form.start_code.errors.append(_("Startkoden er forkert. Brug den seneste startkode, du har fået."))
+            return render_template("auth/first_password.html", form=form), 400
         set_password(current_user, form.password.data)
+        end_other_sessions(current_user, keep_token=current_user.session_token)
         record("auth.password_set", current_user, summary=current_user.email)
         db.session.commit()
         flash(_("Din adgangskode er gemt. Velkommen."), "success")
         return redirect(url_for("dashboard.index"))
-    return render_template("auth/first_password.html", form=form)
+    return render_template("auth/first_password.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -78,7 +75,7 @@ def set_first_password():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash or "", form.current.data):
+        if not password_matches(current_user.password_hash, form.current.data):
             form.current.errors.append(_("Den nuværende adgangskode er forkert."))
             return render_template("auth/change_password.html", form=form), 400
         try:

@@ -1,30 +1,44 @@
-"""Logging in and out, passwords, throttling."""
+"""Logging in, passwords. Sessions are in `sessions.py`, throttling in `throttle.py`."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from flask import current_app
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import clock
 from app.audit.services import record
-from app.auth.models import LoginAttempt, LoginSession
+from app.auth import throttle
 from app.extensions import db
 from app.people.models import User
 
 MIN_PASSWORD_LENGTH = 8
 
+_dummy_hashes: dict[str, str] = {}
+
 
 class AuthError(Exception):
     """A login or password change that is refused; the message is shown to the person."""
 
+    status = 401
+
+
+class LoginDelayed(AuthError):
+    """Too many recent failures for this e-mail or from this address: the next try must wait a little."""
+
+    status = 429
+
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    """A hash made like a real one, to check against when there is no real one: an unknown e-mail then costs
+    the same work as a known one, so the answer's timing does not tell whether the account exists."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash("no such account", method=method)
+    return _dummy_hashes[method]
 
 
 def set_password(user: User, password: str) -> None:
@@ -34,77 +48,29 @@ def set_password(user: User, password: str) -> None:
     user.must_set_password = False
 
 
-def is_throttled(email: str) -> bool:
-    window_start = clock.now() - timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    failures = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.email == email, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= window_start
-        )
-    )
-    return failures >= current_app.config["LOGIN_MAX_FAILURES"]
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """Check a password (or a start code) against a stored hash; with none, against a dummy one, so the work
+    is the same. Exactly one hash computation either way."""
+    return check_password_hash(stored_hash or _dummy_hash(), password) and stored_hash is not None
 
 
 def authenticate(email: str, password: str, remote_addr: str = "") -> User:
-    """Return the user for a correct login or raise AuthError with one message for every failure."""
+    """Return the user for a correct login or raise AuthError with one message for every failure (LoginDelayed
+    while recent failures make the try wait). Exactly one password hash is checked per try that is not delayed,
+    known e-mail or not."""
     email = email.strip().lower()
-    refused = AuthError("Forkert e-mail eller adgangskode.")
-    if is_throttled(email):
+    attempt_id = throttle.begin_attempt(email, remote_addr)
+    if attempt_id is None:
         record("auth.login_throttled", summary=email, remote_addr=remote_addr)
         db.session.commit()
-        raise AuthError("For mange mislykkede forsøg. Vent et kvarter, og prøv igen.")
+        raise LoginDelayed("For mange mislykkede forsøg. Vent lidt, og prøv igen.")
     user = db.session.scalar(select(User).where(User.email == email))
-    ok = (
-        user is not None
-        and user.password_hash is not None
-        and check_password_hash(user.password_hash, password)
-        and user.is_current
-    )
-    db.session.add(LoginAttempt(email=email, succeeded=ok, remote_addr=remote_addr[:64]))
+    ok = password_matches(user.password_hash if user else None, password) and user is not None and user.is_current
     if not ok:
         record("auth.login_failed", summary=email, home_id=user.home_id if user else None,
                remote_addr=remote_addr)
         db.session.commit()
-        raise refused
+        raise AuthError("Forkert e-mail eller adgangskode.")
+    throttle.mark_succeeded(attempt_id)
     record("auth.login", user, actor=user, summary=email)
     return user
-
-
-def start_session(user: User) -> str:
-    token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token=token, user_id=user.id))
-    user.session_token = token
-    return token
-
-
-def end_session(token: str | None) -> None:
-    if token:
-        db.session.execute(
-            update(LoginSession).where(LoginSession.token == token, LoginSession.ended_at.is_(None))
-            .values(ended_at=clock.now())
-        )
-
-
-def end_other_sessions(user: User, keep_token: str | None) -> None:
-    db.session.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None), LoginSession.token != keep_token)
-        .values(ended_at=clock.now())
-    )
-
-
-#: A login session that is still open, for the token the session cookie carries.
-_OPEN_SESSION = (LoginSession.token == bindparam("token"), LoginSession.ended_at.is_(None))
-
-#: Built once: every request runs it. The home (header) and the roles (navigation, permissions) come along,
-#: so a page needs no further query to know who is asking.
-_USER_BY_SESSION = (
-    select(User).join(LoginSession, LoginSession.user_id == User.id).where(*_OPEN_SESSION)
-    .options(joinedload(User.home), joinedload(User.role_rows))
-)
-
-
-def load_user_by_session(token: str) -> User | None:
-    row = db.session.execute(_USER_BY_SESSION, {"token": token}).unique().scalar_one_or_none()
-    if row is not None:
-        row.session_token = token
-    return row

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from app.audit.services import record
 from app.auth.services import hash_password
+from app.auth.sessions import end_all_sessions
 from app.extensions import db
 from app.hooks import emit
+from app.people.constants import Role
 from app.people.grants import RoleChangeRefused, change_roles
 from app.people.models import Department, Home, Method, ResourceFunction, User
 
@@ -77,8 +79,15 @@ def update_employee(person: User, data: dict, resource_topics: list[str], today:
     """Change a person's details and set their roles; every grant and removal is checked (people.grants)."""
     before = {"roles": sorted(person.roles), "departments": sorted(person.department_ids),
               "employment_type": person.employment_type}
+    left_on_before = person.left_on
     _apply(person, data, _departments(person.home_id, data.get("departments")))
     _change_roles(person, roles, set(before["departments"]), actor)
+    if person.left_on is not None and person.left_on != left_on_before:
+        end_all_sessions(person, "left_on")
+    elif set(before["roles"]) - person.roles or (
+            Role.DEPARTMENT_LEADER in before["roles"] and set(before["departments"]) - person.department_ids):
+        # A removed role, or leadership of a department taken away, ends what the old sessions may do.
+        end_all_sessions(person, "role_removed")
     _set_resource_topics(person, resource_topics, today)
     db.session.flush()
     if person.employment_type != before["employment_type"]:
@@ -94,6 +103,7 @@ def record_leaving(person: User, left_on: date) -> None:
         raise PeopleError("Fratrædelsesdatoen kan ikke ligge før ansættelsesdatoen.")
     person.left_on = left_on
     db.session.flush()
+    end_all_sessions(person, "left_on")
     record("people.left", person, summary=person.name, left_on=left_on.isoformat())
 
 
@@ -101,6 +111,7 @@ def new_start_code(person: User) -> str:
     code = secrets.token_urlsafe(9)
     person.password_hash = hash_password(code)
     person.must_set_password = True
+    end_all_sessions(person, "start_code")
     record("people.start_code", person, summary=person.name)
     return code
 
