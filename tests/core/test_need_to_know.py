@@ -285,3 +285,21 @@ def test_talk_export_lists_only_colleagues_the_viewer_may_open(client, world, wh
     sheet = load_workbook(BytesIO(response.get_data())).active
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert (COLLEAGUE in names) is sees
+
+
+@pytest.mark.parametrize("who, listed", [("leader", True), ("not_on_team", True), ("temp", True),
+                                         ("other_employee", False), ("other_temp", False)])
+def test_the_children_list_is_a_logged_read_of_every_child_it_names(app, client, world, who, listed):
+    _login(client, world, who)
+    html = client.get("/children/").get_data(as_text=True)
+    assert (ALMA in html and BENT in html) is listed
+    assert _reads(app, world.users[who], "list") == (sorted([world.alma, world.bent]) if listed else [])
+    client.get("/children/")  # kept per data version, still logged on every showing
+    assert len(_reads(app, world.users[who], "list")) == (4 if listed else 0)
+
+
+def test_the_checks_page_is_a_logged_read_of_the_children_it_names(app, client, world):
+    _login(client, world, "leader")
+    html = client.get(f"/children/checks?afdeling={world.dep_a}").get_data(as_text=True)
+    assert ALMA in html and BENT in html
+    assert _reads(app, world.users["leader"], "checks") == sorted([world.alma, world.bent])
