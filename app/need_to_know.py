@@ -7,7 +7,8 @@ Every list, report, PDF, export, e-mail and feed asks a `View` which rows to sho
 - A child's name: only for a viewer who may open the child's record (the children policy, `children.view`).
   Every display of it is a logged read (`ChildAccessLog`), one insert per page however many rows name it.
 - A colleague's name (a talk due, a gap in the quality report): the person themself, the leaders of one of
-  their departments and the tilbudsleder, as far as the profile rule (`appraisals.view_profile`) lets them.
+  their departments (for a leader: the tilbudsleder) and the tilbudsleder, as far as the profile rule
+  (`appraisals.view_profile`) lets them.
   The technical administrator manages accounts, not content about people, and Mini-MED sees figures.
 - A row about a subject the viewer may not open is left out, except a task the viewer is responsible for, which
   keeps its title without the name. A row links to its subject only if the viewer may open it (no link ends in
@@ -28,6 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.hooks import Task
+from app.people.constants import Role
 from app.permissions import can, is_head, leads_any_of
 
 CHILD = "child"
@@ -43,8 +45,15 @@ def may_see_subject(viewer, kind: str | None, subject) -> bool:
         return can(viewer, "children.view", subject)
     if kind == PERSON:
         return can(viewer, "appraisals.view_profile", subject) and (
-            subject.id == viewer.id or is_head(viewer) or leads_any_of(viewer, subject.department_ids))
+            subject.id == viewer.id or is_head(viewer) or _leads(viewer, subject))
     return False
+
+
+def _leads(viewer, person) -> bool:
+    """A department leader leads the other staff of their departments; a leader's own leader is the tilbudsleder."""
+    if person.has_role(Role.DEPARTMENT_LEADER, Role.HEAD):
+        return False
+    return leads_any_of(viewer, person.department_ids)
 
 
 def subject_name(kind: str, subject) -> str:

@@ -303,3 +303,23 @@ def test_the_checks_page_is_a_logged_read_of_the_children_it_names(app, client, 
     html = client.get(f"/children/checks?afdeling={world.dep_a}").get_data(as_text=True)
     assert ALMA in html and BENT in html
     assert _reads(app, world.users["leader"], "checks") == sorted([world.alma, world.bent])
+
+
+def test_a_leaders_lu_talk_is_named_to_the_head_and_not_to_a_fellow_leader(app, client, set_today):
+    set_today(TODAY)
+    with app.app_context():
+        home = make_home()
+        department = make_department(home)
+        old = date(2020, 1, 1)
+        head = make_user(home, [department], roles=(Role.HEAD,), hired_on=old)
+        first = make_user(home, [department], roles=(Role.DEPARTMENT_LEADER,), name="Lone Leder", hired_on=old)
+        make_user(home, [department], roles=(Role.DEPARTMENT_LEADER,), name="Lars Leder", hired_on=old)
+        db.session.commit()
+        head_email, first_email = head.email, first.email
+    client.post("/auth/login", data={"email": first_email, "password": PASSWORD})
+    titles = _titles(client.get("/cycle/?aar=2026").get_data(as_text=True))
+    assert "LU-samtale med Lars Leder" not in titles and "Lars Leder" not in " ".join(titles)
+    client.post("/auth/logout")
+    client.post("/auth/login", data={"email": head_email, "password": PASSWORD})
+    titles = _titles(client.get("/cycle/?aar=2026").get_data(as_text=True))
+    assert {"LU-samtale med Lars Leder", "LU-samtale med Lone Leder"} <= set(titles)
