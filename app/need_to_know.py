@@ -111,7 +111,8 @@ def _query(kind: str, ids: set[int]):
 
 class View:
     """What one viewer sees on one page (`page` names it in the children's access log). Call `log()` once the
-    rows are shown; `shown_tasks` and `shown_findings` do it for a page that shows only one list."""
+    rows are shown (one insert for the whole page); `shown_tasks` does it for a page with one list of tasks.
+    With `outside`, the rows are for something that leaves the app (feed, e-mail): no child's name at all."""
 
     def __init__(self, viewer, page: str, *, outside: bool = False, subjects: Subjects | None = None) -> None:
         self.viewer = viewer
