@@ -95,13 +95,12 @@ class Task:
     done_note: str = ""
     url: str | None = None
     detail: str = ""
-    #: The title used outside the app (calendar feeds, e-mail); set it when `title` names a child.
-    outside_title: str = ""
-
-    @property
-    def title_outside(self) -> str:
-        """What may leave the app: never a child's name (calendar feeds and e-mail pass through other systems)."""
-        return self.outside_title or self.title
+    #: A task about one child ("child") or one colleague ("person") names its subject here, never in `title`:
+    #: `title` says it without the name, `named_title` with "{name}" where the name goes, and app/need_to_know.py
+    #: fills the name in (and keeps the link) only for a viewer who may open the subject.
+    subject_kind: str | None = None
+    subject_id: int | None = None
+    named_title: str = ""
 
     def applies_to(self, user) -> bool:
         """Whether the task is this user's to do."""
@@ -170,11 +169,28 @@ def tasks_for_user(user, start: date, end: date) -> list[Task]:
     return [t for t in tasks_for_home(user.home, start, end) if t.applies_to(user)]
 
 
+class Finding(tuple):
+    """An exception of an indicator that names a child ("child") or a colleague ("person"): the (label, detail)
+    pair, a detail starting with "/" being a link, plus its subject. app/need_to_know.py shows it by name (and
+    links it) only to a viewer who may open the subject; others see it counted."""
+
+    subject_kind: str | None
+    subject_id: int | None
+
+    def __new__(cls, label: str, detail: str | None = "", subject_kind: str | None = None,
+                subject_id: int | None = None):
+        finding = super().__new__(cls, (label, detail))
+        finding.subject_kind, finding.subject_id = subject_kind, subject_id
+        return finding
+
+
 @dataclass
 class IndicatorResult:
     met: int
     total: int
-    exceptions: list[tuple[str, str | None]] = field(default_factory=list)
+    #: (label, detail) pairs, a detail starting with "/" being a link; a Finding for one that names a child
+    #: or a colleague.
+    exceptions: list = field(default_factory=list)
 
     @property
     def share(self) -> float | None:

@@ -16,7 +16,8 @@ from app.appraisals.status import (
 )
 from app.database import danish
 from app.extensions import db
-from app.hooks import IndicatorResult, indicator
+from app.hooks import Finding, IndicatorResult, indicator
+from app.need_to_know import PERSON
 from app.people.models import User
 
 GUIDELINE = "kompetenceudvikling"
@@ -31,8 +32,8 @@ def _talks(home, department_id: int | None, on: date, kind: str, reason_never: s
     # Someone hired within the last 3 months is not yet expected a talk, so they are not counted.
     counted = [r for r in rows if r.last_on is not None or r.status == OVERDUE]
     missing = [r for r in counted if r.status == OVERDUE]
-    exceptions = [(r.person.name, reason_never if r.last_on is None else f"Seneste samtale {r.last_on:%d.%m.%Y}")
-                  for r in missing]
+    exceptions = [Finding(r.person.name, reason_never if r.last_on is None else f"Seneste samtale {r.last_on:%d.%m.%Y}",
+                          subject_kind=PERSON, subject_id=r.person.id) for r in missing]
     return IndicatorResult(met=len(counted) - len(missing), total=len(counted), exceptions=exceptions)
 
 
@@ -44,8 +45,8 @@ def neuropedagogy(home, department_id: int | None, on: date) -> IndicatorResult:
                                 .order_by(danish(User.name), User.id)).all()
     people = [p for p in people if on > neuro_deadline(p.hired_on)]
     done = completed_neuro_ids([p.id for p in people], on)
-    exceptions = [(p.name, f"Ansat {p.hired_on:%d.%m.%Y}") for p in people
-                  if classify_neuro(p.hired_on, p.id in done, on) == NEURO_FLAGGED]
+    exceptions = [Finding(p.name, f"Ansat {p.hired_on:%d.%m.%Y}", subject_kind=PERSON, subject_id=p.id)
+                  for p in people if classify_neuro(p.hired_on, p.id in done, on) == NEURO_FLAGGED]
     return IndicatorResult(met=len(people) - len(exceptions), total=len(people), exceptions=exceptions)
 
 

@@ -19,6 +19,7 @@ from app.appraisals.status import DONE, STATUS_LABELS, counts, statuses
 from app.cache import cached
 from app.database import danish
 from app.extensions import db
+from app.need_to_know import View
 from app.people.models import Department, User
 from app.permissions import can, requires
 from app.web import render_fragment
@@ -119,7 +120,9 @@ def _render_overview(department_id: int | None, status: str) -> Markup:
 @requires("appraisals.overview")
 def export():
     today, _departments, _department_id, mu, lu = _overview_rows(request.args.get("afdeling", type=int))
-    stream = talk_status_workbook(current_user.home.name, today, mu, lu)
+    # A colleague's name, and whether their talk is overdue, only for those who may open that person.
+    view = View(current_user, "export")
+    stream = talk_status_workbook(current_user.home.name, today, view.people(mu), view.people(lu))
     return send_file(stream, as_attachment=True, download_name=f"samtalestatus-{today.isoformat()}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

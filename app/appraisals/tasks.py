@@ -1,4 +1,6 @@
-"""Due and overdue talks as tasks: MU talks for the leaders of the person's departments, LU talks for the head."""
+"""Due and overdue talks as tasks: MU talks for the leaders of the person's departments, LU talks for the head.
+
+The colleague is the task's subject, never part of its title (app/need_to_know.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from app.appraisals.models import LU, MU
 from app.appraisals.status import DUE, OVERDUE, statuses
 from app.extensions import db
 from app.hooks import Task, task_source
+from app.need_to_know import PERSON
 from app.people.constants import Role
 from app.people.models import Membership, User, UserRole, current_staff_query
 
@@ -61,12 +64,14 @@ def talk_tasks(home, start: date, end: date):
             if kind == MU:
                 user_ids = frozenset(set().union(*(leaders.get(d.id, set()) for d in person.departments))
                                      - {person.id})
-                title = f"MU-samtale med {person.name}"
+                label, anonymous = "MU-samtale", "en medarbejder"
             else:
                 user_ids = frozenset()
-                title = f"LU-samtale med {person.name}"
+                label, anonymous = "LU-samtale", "en leder"
             yield Task(
-                uid=task_uid(kind, person.id, row.expected_on), title=title, due_on=due_on, home_id=home.id,
+                uid=task_uid(kind, person.id, row.expected_on), title=f"{label} med {anonymous}",
+                named_title=f"{label} med {{name}}", subject_kind=PERSON, subject_id=person.id,
+                due_on=due_on, home_id=home.id,
                 source=SOURCE, responsible=None if user_ids else "head", user_ids=user_ids, url=_url(person.id),
                 detail=(f"Forventet senest {row.expected_on:%d.%m.%Y}; "
                         + ("ingen samtale endnu" if row.last_on is None else f"seneste {row.last_on:%d.%m.%Y}")),

@@ -1,6 +1,7 @@
 """Quality indicators for children, computed from the same gap rules as the checks page.
 
-Exceptions name a child only by display name and reason: the report goes to the home's leaders and Mini-MED.
+Each exception carries its child as subject: the report shows the name only to those who may open the child
+(app/need_to_know.py), and Mini-MED sees the count.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from app.children.services import PHYSIO_CODES, PLAN_CODES, TEAM_CODES, ChildCheck, summary_for
-from app.hooks import IndicatorResult, indicator
+from app.hooks import Finding, IndicatorResult, indicator
+from app.need_to_know import CHILD
 
 GUIDELINE = "kompetenceudvikling"
 
@@ -20,8 +22,8 @@ def _checks(home, department_id: int | None, on: date) -> list[ChildCheck]:
 
 
 def _result(checks: list[ChildCheck], codes: frozenset[str]) -> IndicatorResult:
-    exceptions = [(c.child.display_name, "; ".join(g.reason for g in c.gaps if g.code in codes))
-                  for c in checks if c.has_gap_in(codes)]
+    exceptions = [Finding(c.child.display_name, "; ".join(g.reason for g in c.gaps if g.code in codes),
+                          subject_kind=CHILD, subject_id=c.child.id) for c in checks if c.has_gap_in(codes)]
     return IndicatorResult(met=len(checks) - len(exceptions), total=len(checks), exceptions=exceptions)
 
 

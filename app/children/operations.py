@@ -236,3 +236,15 @@ def log_access(child: Child, user: User, view: str) -> None:
     with db.engine.begin() as connection:
         connection.execute(ChildAccessLog.__table__.insert().values(
             home_id=child.home_id, child_id=child.id, user_id=user.id, view=view))
+
+
+def log_reads(child_ids: list[int], user: User, view: str) -> None:
+    """Log that a page showed these children's names to someone (a list, the årshjul, a report): one insert
+    for the whole page, committed on its own like `log_access`. Only children of the person's own home are ever
+    shown to them (need_to_know), so the row takes the person's home."""
+    if not child_ids:
+        return
+    with db.engine.begin() as connection:
+        connection.execute(ChildAccessLog.__table__.insert(), [
+            {"home_id": user.home_id, "child_id": child_id, "user_id": user.id, "view": view}
+            for child_id in child_ids])

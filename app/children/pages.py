@@ -4,13 +4,15 @@ The list, the checks page and a child's page derive every child's status from it
 a dozen queries and, in a large home, hundreds of table cells to escape. The records change far less often
 than leaders and staff open these pages, so the parts are kept per data version and day. Each key holds what
 decides what the viewer sees (their departments, or the viewer themself where their rights or own reads show);
-the routes still check permissions, write the access log and render the forms (CSRF tokens) per request.
+the routes still check permissions, write the access log (a list logs every child it names) and render the forms
+(CSRF tokens) per request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_login import current_user
 from markupsafe import Markup
@@ -42,24 +44,33 @@ def _children(home_id: int, department_ids: tuple[int, ...] | None, show_left: b
     return list(db.session.scalars(query.order_by(danish(Child.display_name), Child.id)))
 
 
-def index_table(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool) -> Markup:
+class Listed(NamedTuple):
+    """A rendered list and the children it names: the route logs them as read on every showing."""
+
+    html: Markup
+    child_ids: tuple[int, ...]
+
+
+def index_table(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool) -> Listed:
     """The staff's list of children with their status; the same for everyone who sees those departments
     (None: the whole home, as the tilbudsleder sees it)."""
-    def render() -> Markup:
+    def render() -> Listed:
         today = clock.today()
         children = _children(home_id, department_ids, show_left, today)
         checks = {} if show_left else check_children(children, today)
-        return render_fragment("children/_index_table.html", children=children, checks=checks, show_left=show_left,
-                               whole_home=department_ids is None)
+        return Listed(render_fragment("children/_index_table.html", children=children, checks=checks,
+                                      show_left=show_left, whole_home=department_ids is None),
+                      tuple(c.id for c in children))
 
     return cached("children.index_table", (home_id, department_ids, show_left), render)
 
 
-def temp_index(home_id: int, department_ids: tuple[int, ...]) -> Markup:
+def temp_index(home_id: int, department_ids: tuple[int, ...]) -> Listed:
     """A temp's list: the children of their departments and whether they have read each current handover."""
-    def render() -> Markup:
+    def render() -> Listed:
         children = _children(home_id, department_ids, False, clock.today())
-        return render_fragment("children/_index_temp_body.html", children=children, handover=handover_status(children))
+        return Listed(render_fragment("children/_index_temp_body.html", children=children,
+                                      handover=handover_status(children)), tuple(c.id for c in children))
 
     return cached("children.temp_index", (current_user.id, home_id, department_ids), render)
 
@@ -80,17 +91,18 @@ def handover_status(children: list[Child]) -> dict[int, tuple[IndividualPlanUpda
 
 
 def checks_body(department: Department | None, department_ids: list[int] | None,
-                picker_ids: list[int] | None) -> Markup:
+                picker_ids: list[int] | None) -> Listed:
     """The checks page for a scope; per viewer, as the heading and the department picker depend on their roles.
 
     picker_ids: the departments the viewer may pick (None: all the home's active departments).
     """
-    def render() -> Markup:
+    def render() -> Listed:
         today = clock.today()
-        return render_fragment("children/_checks_body.html",
-                               summary=summary_for(current_user.home_id, today, department_ids),
-                               department=department, departments=departments(current_user.home_id, picker_ids),
-                               today=today)
+        summary = summary_for(current_user.home_id, today, department_ids)
+        named = {c.child.id for c in [*summary.with_gaps, *summary.due_soon]}
+        return Listed(render_fragment("children/_checks_body.html", summary=summary, department=department,
+                                      departments=departments(current_user.home_id, picker_ids), today=today),
+                      tuple(sorted(named)))
 
     return cached("children.checks", (current_user.id, department.id if department else None), render)
 

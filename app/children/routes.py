@@ -37,6 +37,7 @@ from app.children.operations import (
     confirm_handover,
     end_referral,
     log_access,
+    log_reads,
     move_child,
     record_leaving,
     set_contact_team,
@@ -91,11 +92,13 @@ def _keepable_departments() -> list[Department]:
 def index():
     department_ids = None if is_head(current_user) else tuple(sorted(current_user.department_ids))
     if current_user.is_temp:
-        return render_template("children/index_temp.html",
-                               content=pages.temp_index(current_user.home_id, department_ids))
+        listed = pages.temp_index(current_user.home_id, department_ids)
+        log_reads(listed.child_ids, current_user, "list")
+        return render_template("children/index_temp.html", content=listed.html)
     show_left = request.args.get("status") == "left"
-    return render_template("children/index.html", show_left=show_left,
-                           table=pages.index_table(current_user.home_id, department_ids, show_left))
+    listed = pages.index_table(current_user.home_id, department_ids, show_left)
+    log_reads(listed.child_ids, current_user, "list")
+    return render_template("children/index.html", show_left=show_left, table=listed.html)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -387,8 +390,9 @@ def checks():
     authorize("children.checks", department.id if department else None)
     picker_ids = None if is_head(current_user) else [
         d for d in current_user.department_ids if leads_department(current_user, d)]
-    return render_template("children/checks.html",
-                           content=pages.checks_body(department, department_ids, picker_ids))
+    listed = pages.checks_body(department, department_ids, picker_ids)
+    log_reads(listed.child_ids, current_user, "checks")
+    return render_template("children/checks.html", content=listed.html)
 
 
 @bp.get("/log")

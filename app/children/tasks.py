@@ -1,4 +1,7 @@
-"""Each child's follow-up dates as tasks for the contact team's coordinator and the department leader."""
+"""Each child's follow-up dates as tasks for the contact team's coordinator and the department leader.
+
+The child is the task's subject, never part of its title: app/need_to_know.py puts the name in for those who may
+open the child."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from app.children.models import Child, ContactTeamMember, IndividualPlanUpdate, 
 from app.children.services import department_leader_ids
 from app.extensions import db
 from app.hooks import Task, task_source
+from app.need_to_know import CHILD
 
 
 def _child_url(child_id: int) -> str | None:
@@ -60,8 +64,8 @@ def children_tasks(home, start: date, end: date):
                 continue
             later = rows[index + 1] if index + 1 < len(rows) else None
             tasks.append(Task(
-                uid=f"children-plan-{update.id}", title=f"Opfølgning på individuel plan: {child.display_name}",
-                outside_title="Opfølgning på et barns individuelle plan",
+                uid=f"children-plan-{update.id}", title="Opfølgning på et barns individuelle plan",
+                named_title="Opfølgning på individuel plan: {name}", subject_kind=CHILD, subject_id=child.id,
                 due_on=due, home_id=home.id, source="children", responsible="department_leader",
                 department_id=child.department_id, user_ids=people(child), is_done=later is not None,
                 done_note=f"Planen blev opdateret {later.updated_on.isoformat()}" if later else "",
@@ -89,8 +93,9 @@ def children_tasks(home, start: date, end: date):
             ended = referral.ended_on is not None and referral.ended_on <= due
             tasks.append(Task(
                 uid=f"children-physio-{update.id}",
-                title=f"Opfølgning på fysioterapeutisk behandlingsplan: {child.display_name}",
-                outside_title="Opfølgning på et barns fysioterapeutiske behandlingsplan",
+                title="Opfølgning på et barns fysioterapeutiske behandlingsplan",
+                named_title="Opfølgning på fysioterapeutisk behandlingsplan: {name}", subject_kind=CHILD,
+                subject_id=child.id,
                 due_on=due, home_id=home.id, source="children", responsible="department_leader",
                 department_id=child.department_id, user_ids=people(child), is_done=later is not None or ended,
                 done_note="Henvisningen er afsluttet" if ended else (

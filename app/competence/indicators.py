@@ -13,7 +13,8 @@ from app.competence.models import CourseCompletion, CourseWish, Decision, Depart
 from app.cycle.models import MiniMedMeeting
 from app.database import danish
 from app.extensions import db
-from app.hooks import IndicatorResult, indicator
+from app.hooks import Finding, IndicatorResult, indicator
+from app.need_to_know import PERSON
 from app.people.constants import EmploymentType
 from app.people.models import Department, Membership, User
 
@@ -56,7 +57,8 @@ def wishes_on_time(home, department_id: int | None, on: date) -> IndicatorResult
         if person.id in on_time:
             met += 1
         else:
-            exceptions.append((person.name, f"{departments[dep_id].name}: intet rettidigt ønske for {year}"))
+            exceptions.append(Finding(person.name, f"{departments[dep_id].name}: intet rettidigt ønske for {year}",
+                                      subject_kind=PERSON, subject_id=person.id))
     return IndicatorResult(met=met, total=len(seen), exceptions=exceptions)
 
 
@@ -109,8 +111,9 @@ def implementation_agreements(home, department_id: int | None, on: date) -> Indi
         query = query.where(CourseCompletion.user_id.in_(
             select(Membership.user_id).where(Membership.department_id == department_id)))
     completions = db.session.scalars(query.order_by(CourseCompletion.completed_on)).all()
-    exceptions = [(c.user.name, f"{', '.join(d.name for d in c.user.departments)}: {c.title} "
-                   f"({c.completed_on:%d.%m.%Y}) uden implementeringsaftale")
+    exceptions = [Finding(c.user.name, f"{', '.join(d.name for d in c.user.departments)}: {c.title} "
+                          f"({c.completed_on:%d.%m.%Y}) uden implementeringsaftale",
+                          subject_kind=PERSON, subject_id=c.user.id)
                   for c in completions if c.agreement is None or c.agreement.agreed_on > on]
     return IndicatorResult(met=len(completions) - len(exceptions), total=len(completions), exceptions=exceptions)
 

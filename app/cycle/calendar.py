@@ -100,7 +100,7 @@ def _day(value: date) -> str:
 
 
 def event_lines(task: Task, base_url: str, stamp: str, *, is_done: bool, department_names: dict[int, str]) -> list[str]:
-    summary = ("Udført: " if is_done else "") + task.title_outside
+    summary = ("Udført: " if is_done else "") + task.title
     description = []
     if task.detail:
         description.append(task.detail)
@@ -129,7 +129,8 @@ def event_lines(task: Task, base_url: str, stamp: str, *, is_done: bool, departm
 
 def calendar(tasks: Iterable[Task], *, name: str, base_url: str, done_uids: set[str] = frozenset(),
              department_names: dict[int, str] | None = None, stamp: str | None = None) -> str:
-    """The tasks as one VCALENDAR text with CRLF line endings, stamped now unless given a stamp."""
+    """The tasks as one VCALENDAR text with CRLF line endings, stamped now unless given a stamp. The tasks have
+    been through need_to_know (`outside=True`): their titles are what may leave the app."""
     stamp = stamp or _stamp(clock.now())
     lines = [
         "BEGIN:VCALENDAR",

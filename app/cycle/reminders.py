@@ -28,6 +28,7 @@ from app.cycle.models import ReminderLog, TaskCompletion
 from app.cycle.rules import reminder_kind
 from app.extensions import db
 from app.hooks import Task, tasks_for_home
+from app.need_to_know import Subjects, View
 from app.people.models import Home, User, current_staff_query
 from app.web import dadate
 
@@ -65,11 +66,18 @@ def due_reminders(home: Home, today: date) -> list[Reminder]:
     shares = set(db.session.scalars(select(TaskCompletion.uid).where(
         TaskCompletion.home_id == home.id, TaskCompletion.uid.like("%~u%"),
         TaskCompletion.due_on >= today - timedelta(days=OVERDUE_HORIZON_DAYS))))
+    # Each person's reminders go through need-to-know as what leaves the app: never a child's name, a
+    # colleague's only to someone who may open that person. The subjects are loaded once for the whole home.
+    subjects = Subjects()
+    subjects.load((t.subject_kind, t.subject_id) for t, _ in kinds)
     reminders = []
-    for task, kind in kinds:
-        for person in people:
-            if task.applies_to(person) and f"{task.uid}~u{person.id}" not in shares:
-                reminders.append(Reminder(person.id, person.email, person.name, task, kind))
+    for person in people:
+        mine = [(t, k) for t, k in kinds if t.applies_to(person) and f"{t.uid}~u{person.id}" not in shares]
+        if not mine:
+            continue
+        view = View(person, "reminder", outside=True, subjects=subjects)
+        for task, (_, kind) in zip(view.tasks(t for t, _ in mine), mine, strict=True):
+            reminders.append(Reminder(person.id, person.email, person.name, task, kind))
     return reminders
 
 
@@ -101,7 +109,7 @@ def _line(reminder: Reminder, today: date, base_url: str) -> str:
         when = f"Fristen var {dadate(task.due_on)} – overskredet med {days} {'dag' if days == 1 else 'dage'}"
     else:
         when = f"Frist: {dadate(task.due_on)} ({KIND_TEXT[reminder.kind]})"
-    lines = [f"- {task.title_outside}", f"  {when}"]
+    lines = [f"- {task.title}", f"  {when}"]
     if task.detail:
         lines.append(f"  {task.detail}")
     if task.url:
@@ -117,7 +125,7 @@ def compose(user_reminders: list[Reminder], today: date) -> EmailMessage:
     overdue = [r for r in user_reminders if r.kind == "overdue"]
     if len(user_reminders) == 1:
         prefix = "Overskredet frist" if overdue else "Påmindelse"
-        subject = f"{prefix}: {first.task.title_outside}"
+        subject = f"{prefix}: {first.task.title}"
         if len(subject) > 120:
             subject = subject[:117] + "..."
     else:

@@ -38,6 +38,7 @@ from app.cycle.year_view import Filters, year_content
 from app.database import danish
 from app.extensions import db
 from app.hooks import tasks_for_user
+from app.need_to_know import shown_tasks
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
@@ -227,7 +228,8 @@ def _ics(user, start: date, end: date, name: str) -> str:
     base_url = request.url_root
 
     def write() -> str:
-        tasks = tasks_for_user(user, start, end)
+        # Need-to-know, with nothing that leaves the app naming a child: no name in it is a read to log.
+        tasks = shown_tasks(user, tasks_for_user(user, start, end), "feed", outside=True)
         departments = {d.id: d.name for d in departments_of(user.home_id)}
         return calendar(tasks, name=name, base_url=base_url, done_uids=personal_done_uids(user, start, end),
                         department_names=departments, stamp=STAMP_SLOT)

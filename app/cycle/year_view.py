@@ -1,9 +1,9 @@
-"""The årshjul, rendered once per data version (app/cache.py): a home's year looks the same to everyone who
-filters it the same way, and rendering a few hundred dated tasks is most of what the page costs.
+"""The årshjul, rendered for each viewer: which tasks about a child or a colleague a person sees, and with
+whose name, is need-to-know (app/need_to_know.py), and showing a child's name is a logged read, so no viewer's
+body may be handed to another, and none is kept.
 
-Only the mark-done and undo buttons differ per person, and they carry the browser session's CSRF token,
-so they stay live: the cached body keeps a slot after each guideline task, which buttons (if any) go in
-the slots is kept per person, and each request writes the buttons into the slots.
+The mark-done and undo buttons carry the browser session's CSRF token: the body is rendered with a slot after
+each guideline task, and the buttons this person gets go into the slots.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import date
 from flask import get_template_attribute, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from app.cache import cached
 from app.cycle.rules import describe_when
 from app.cycle.services import SOURCE, completions_between, cycle_entries, departments_of, meetings_of_year
 from app.hooks import Task, tasks_for_home
+from app.need_to_know import View
 from app.people.constants import AUDIENCE_LABELS
 from app.permissions import can
 
@@ -52,7 +52,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Done:
-    """What the undo rule reads of a completion (cached values hold no ORM objects)."""
+    """What the undo rule reads of a completion."""
 
     home_id: int
     done_by_id: int | None
@@ -74,12 +74,9 @@ class YearBody:
 
 
 def year_content(home, user, filters: Filters, today: date) -> Markup:
-    """The page below the flashed messages, for this person."""
-    can_manage = can(user, "cycle.meetings.manage")
-    key = (home.id, filters, user.id if filters.only_mine else None, can_manage)
-    body = cached("cycle.year", key, lambda: _build(home, user, filters, today, can_manage))
-    marks = cached("cycle.year.buttons", (user.id, key), lambda: _marks(user, body))
-    return _fill(body, marks)
+    """The page below the flashed messages, for this person; logs the children it names."""
+    body = _build(home, user, filters, today, can(user, "cycle.meetings.manage"))
+    return _fill(body, _marks(user, body))
 
 
 def _marks(user, body: YearBody) -> tuple[tuple[int, str, str], ...]:
@@ -122,7 +119,8 @@ def _button(kind: str) -> tuple[str, str]:
 
 def _build(home, user, filters: Filters, today: date, can_manage: bool) -> YearBody:
     start, end = date(filters.year, 1, 1), date(filters.year, 12, 31)
-    tasks = _filtered(tasks_for_home(home, start, end), user, filters)
+    view = View(user, "aarshjul")
+    tasks = view.tasks(_filtered(tasks_for_home(home, start, end), user, filters))
     completions = completions_between(home.id, start, end)
     departments = departments_of(home.id)
     months = OrderedDict((m, []) for m in range(1, 13))
@@ -147,6 +145,7 @@ def _build(home, user, filters: Filters, today: date, can_manage: bool) -> YearB
     chunks = tuple(html.split(SLOT))
     if len(chunks) != len(slots) + 1:
         raise RuntimeError("the årshjul's template and its button slots disagree")
+    view.log()
     return YearBody(chunks, slots)
 
 

@@ -10,6 +10,7 @@ from app.cache import cached
 from app.cycle.services import personal_done_uids
 from app.dashboard import bp
 from app.hooks import Task, dashboard_panels, tasks_for_user
+from app.need_to_know import shown_tasks
 from app.people.constants import EMPLOYMENT_LABELS, ROLE_LABELS
 from app.web import render_fragment
 
@@ -28,11 +29,16 @@ class Dashboard:
     department_names: tuple[str, ...]
 
 
-def build(user, today: date) -> Dashboard:
+def my_tasks(user, today: date) -> tuple[Task, ...]:
+    """The person's open tasks, through need-to-know; logs the children named (a read on every showing)."""
     start, end = today - timedelta(days=BEHIND_DAYS), today + timedelta(days=AHEAD_DAYS)
     # A collective duty (e.g. every employee's course wish) is done for this person once their share is.
     mine_done = personal_done_uids(user, start, end)
-    tasks = tuple(t for t in tasks_for_user(user, start, end) if not t.is_done and t.uid not in mine_done)
+    return tuple(shown_tasks(user, [t for t in tasks_for_user(user, start, end)
+                                    if not t.is_done and t.uid not in mine_done], "dashboard"))
+
+
+def build(user, today: date, tasks: tuple[Task, ...]) -> Dashboard:
     panels_first, panels = dashboard_panels(user)
     role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in user.roles]
     if user.is_temp:
@@ -45,9 +51,10 @@ def build(user, today: date) -> Dashboard:
 @login_required
 def index():
     today = clock.today()
-    # Everything on the page derives from stored data and the day, so it is built and rendered once per
-    # person until any data changes (app/cache.py); a reload or a return from another page costs one query.
-    content = cached("dashboard", current_user.id, lambda: render(build(current_user, today), today))
+    # Everything on the page derives from stored data and the day, so it is rendered once per person until any
+    # data changes (app/cache.py). The task list goes through need-to-know on every request: it logs the reads.
+    tasks = my_tasks(current_user, today)
+    content = cached("dashboard", current_user.id, lambda: render(build(current_user, today, tasks), today))
     return render_template("dashboard/index.html", content=content)
 
 

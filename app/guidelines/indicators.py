@@ -11,7 +11,8 @@ from app import clock
 from app.extensions import db
 from app.guidelines.models import Guideline
 from app.guidelines.services import applies_to_home, confirmed_user_ids, in_target_group, review_state_on, staff_on
-from app.hooks import IndicatorResult, indicator
+from app.hooks import Finding, IndicatorResult, indicator
+from app.need_to_know import PERSON
 
 
 def _guidelines(home) -> list[Guideline]:
@@ -53,5 +54,6 @@ def confirmed_by_target_group(home, department_id: int | None, on: date) -> Indi
             if person.id in confirmed[version.id]:
                 result.met += 1
             else:
-                result.exceptions.append((person.name, version.title))
+                result.exceptions.append(Finding(person.name, version.title, subject_kind=PERSON,
+                                                 subject_id=person.id))
     return result

@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 from app.clock import add_months
 from app.database import danish
 from app.extensions import db
-from app.hooks import IndicatorResult, indicator
+from app.hooks import Finding, IndicatorResult, indicator
+from app.need_to_know import PERSON
 from app.onboarding.constants import INTRODUCTION_GRACE_DAYS
 from app.onboarding.models import Checklist
 from app.onboarding.services import meeting_attendance, progress_on
@@ -70,7 +71,7 @@ def _measure_completion(people: list[User], on: date, *, missing_is_failure: boo
             failing.append((person, f"{person.name}: {done} af {total} obligatoriske punkter"))
     links = _checklist_links([p.id for p, _ in failing])
     return IndicatorResult(met=met, total=len(people),
-                           exceptions=[(label, links.get(p.id)) for p, label in failing])
+                           exceptions=[Finding(label, links.get(p.id), PERSON, p.id) for p, label in failing])
 
 
 @indicator("onboarding.new_hires_introduced", _l("Nyansatte med gennemført introduktion"), GUIDELINE, order=40)
@@ -102,4 +103,4 @@ def temp_meeting_attendance(home, department_id: int | None, on: date) -> Indica
     failing = [(p, f"{p.name}: deltog ikke {attendance[p.id][0].held_on.strftime('%d.%m.%Y')}")
                for p in people if p.id in attendance and not attendance[p.id][1]]
     return IndicatorResult(met=sum(1 for _, was_there in attendance.values() if was_there), total=len(attendance),
-                           exceptions=[(label, None) for _, label in failing])
+                           exceptions=[Finding(label, None, PERSON, p.id) for p, label in failing])

@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.need_to_know import View, hidden_text
 from app.quality.services import CycleSummary, Row
 
 LIGHT_LABELS = {"green": "Grøn", "yellow": "Gul", "red": "Rød", "none": "Ingen data", "error": "Fejl"}
@@ -31,8 +32,10 @@ def _count(row: Row) -> str:
 
 
 def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cycle: CycleSummary,
-              guideline_titles: dict[str, str], thresholds: tuple[float, float], compress: bool = True) -> bytes:
-    """The whole report: heading, one table row per indicator, the årshjul's duties and every exception by name."""
+              guideline_titles: dict[str, str], thresholds: tuple[float, float], view: View,
+              compress: bool = True) -> bytes:
+    """The whole report: heading, one table row per indicator, the årshjul's duties and the exceptions, by name
+    where the reader (`view`, need-to-know) may open the child or colleague and as a count otherwise."""
     buffer = BytesIO()
     title = f"Kvalitetsovervågning – {home_name}"
     document = SimpleDocTemplate(
@@ -79,7 +82,7 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
             story.append(Paragraph(escape(f"• {format_date(task.due_on, 'd. MMMM y')}: {cycle.label(task)}"), small))
     else:
         story.append(Paragraph("Ingen opgaver i årshjulet har haft frist i år endnu.", cell))
-    story += [Spacer(1, 5 * mm), Paragraph("Afvigelser ved navn", styles["Heading2"])]
+    story += [Spacer(1, 5 * mm), Paragraph("Afvigelser", styles["Heading2"])]
     for row in rows:
         block = [Paragraph(escape(f"{row.title} ({_count(row)})"), styles["Heading4"])]
         if row.result is None:
@@ -87,7 +90,11 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
         elif not row.exceptions:
             block.append(Paragraph("Ingen afvigelser.", small))
         else:
-            block += [Paragraph(escape(f"• {label}"), small) for label, _url in row.exceptions]
+            findings, hidden = view.findings(row.exceptions)
+            block += [Paragraph(escape(f"• {f.label}" + (f" – {f.detail}" if f.detail else "")), small)
+                      for f in findings]
+            if hidden:
+                block.append(Paragraph(escape(hidden_text(hidden)), small))
         if len(block) <= 12:
             story.append(KeepTogether(block))
         else:

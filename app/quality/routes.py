@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from app import clock
-from app.cache import cached
 from app.extensions import db
+from app.need_to_know import View, hidden_text
 from app.permissions import authorize, can, leads_department, requires
 from app.quality import api, bp, services  # noqa: F401 - api registers the token-authenticated routes
 from app.quality.forms import TokenForm
@@ -72,19 +71,19 @@ def index():
     department_id = department.id if department else None
     scope_name = _scope_name(home, department)
 
-    def render_body() -> Markup:
-        report = services.report(home, department_id, today)
-        green, yellow = report.thresholds
-        return render_fragment(
-            "quality/_report_body.html", department=department, scope_name=scope_name, rows=report.rows,
-            charts=report.charts, cycle=report.cycle, today=today, green=green, yellow=yellow,
-            guideline_url=guideline_url, guideline_titles=report.guideline_titles,
-        )
-
+    # The figures are the same for everyone who may see the scope; the årshjul's missed tasks name children and
+    # colleagues, so the body is rendered for this viewer (need-to-know, and the reads it logs).
+    report = services.report(home, department_id, today)
+    green, yellow = report.thresholds
+    body = render_fragment(
+        "quality/_report_body.html", department=department, scope_name=scope_name, rows=report.rows,
+        charts=report.charts, cycle=services.cycle_for(current_user, report.cycle, "quality"), today=today,
+        green=green, yellow=yellow, guideline_url=guideline_url, guideline_titles=report.guideline_titles,
+    )
     return render_template(
         "quality/index.html", home=home, department=department, scope_name=scope_name,
         departments=_departments_for(home), sees_home=can(current_user, "quality.home", home), today=today,
-        body=cached("quality.report_html", (home.id, department_id), render_body),
+        body=body,
     )
 
 
@@ -100,17 +99,19 @@ def exceptions(key: str):
     department_id = department.id if department else None
     scope_name = _scope_name(home, department)
 
-    def render_body() -> Markup:
-        # The same measurement the report shows (one evaluation per scope and data version).
-        row = next(r for r in services.report(home, department_id, today).rows if r.key == key)
-        return render_fragment(
-            "quality/_exceptions_body.html", home=home, department=department, scope_name=scope_name,
-            indicator=indicator, result=row.result, today=today, light=row.light, guideline_url=guideline_url,
-            guideline_titles=services.guideline_titles(home, {indicator.guideline_slug}),
-        )
-
-    return render_template("quality/exceptions.html", indicator=indicator,
-                           body=cached("quality.exceptions_html", (home.id, department_id, key), render_body))
+    # The same measurement the report shows (one evaluation per scope and data version); the names in it are
+    # this viewer's to see or not (need-to-know), and each child shown by name is a logged read.
+    row = next(r for r in services.report(home, department_id, today).rows if r.key == key)
+    view = View(current_user, "quality")
+    findings, hidden = view.findings(row.exceptions)
+    view.log()
+    body = render_fragment(
+        "quality/_exceptions_body.html", home=home, department=department, scope_name=scope_name,
+        indicator=indicator, result=row.result, findings=findings, hidden=hidden, hidden_text=hidden_text,
+        today=today, light=row.light,
+        guideline_url=guideline_url, guideline_titles=services.guideline_titles(home, {indicator.guideline_slug}),
+    )
+    return render_template("quality/exceptions.html", indicator=indicator, body=body)
 
 
 @bp.get("/report.pdf")
@@ -123,12 +124,13 @@ def pdf():
     today = clock.today()
     department_id = department.id if department else None
 
-    def render() -> bytes:
-        report = services.report(home, department_id, today)
-        return build_pdf(home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=report.rows,
-                         cycle=report.cycle, thresholds=report.thresholds, guideline_titles=report.guideline_titles)
-
-    content = cached("quality.pdf", (home.id, department_id), render)
+    # Written for this viewer: the names in it are need-to-know, and each child named is a logged read.
+    report = services.report(home, department_id, today)
+    view = View(current_user, "quality_pdf")
+    content = build_pdf(home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=report.rows,
+                        cycle=services.cycle_for(current_user, report.cycle, view=view),
+                        thresholds=report.thresholds, guideline_titles=report.guideline_titles, view=view)
+    view.log()
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
     suffix = f"-afdeling-{department.id}" if department else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -247,6 +247,20 @@ def cycle_summary(home: Home, department_id: int | None, today: date) -> CycleSu
     summary = CycleSummary(start, end, len(tasks), done, "none", missed, names)
     summary.light = light(summary.share, home)
     return summary
+
+
+def cycle_for(viewer, summary: CycleSummary, page: str = "quality", *, view=None) -> CycleSummary:
+    """The summary as this viewer may see it: the missed tasks through need-to-know, kept without the name (and the
+    link) where the viewer may not open the child or colleague, so the list still adds up to the figure. With no
+    `view` given, the children named are logged as read here."""
+    from app.need_to_know import View
+
+    own = view is None
+    view = view or View(viewer, page)
+    shown = replace(summary, missed=view.tasks(summary.missed, keep_hidden=True))
+    if own:
+        view.log()
+    return shown
 
 
 def take_snapshots(month_on: date | None = None, homes: list[Home] | None = None) -> int:

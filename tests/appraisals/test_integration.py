@@ -10,6 +10,7 @@ from app.appraisals.tasks import talk_tasks
 from app.cycle.models import MiniMedMeeting, TaskCompletion
 from app.extensions import db
 from app.hooks import tasks_for_user
+from app.need_to_know import shown_tasks
 from app.people.constants import EmploymentType, Role
 from app.people.models import Home, User
 from tests.factories import make_department, make_home, make_user
@@ -78,7 +79,11 @@ def test_due_and_overdue_talks_are_tasks_for_the_right_leaders(app, set_today):
                             written_agreement="Aftale", is_completed=True))
         db.session.commit()
         tasks = list(talk_tasks(home, date(2025, 1, 1), date(2026, 12, 31)))
-        titles = {t.title: t for t in tasks}
+        assert {t.title for t in tasks} == {"MU-samtale med en medarbejder", "LU-samtale med en leder"}
+        assert {(t.subject_kind, t.subject_id) for t in tasks} == {("person", overdue.id), ("person", due.id),
+                                                                   ("person", leader.id)}
+        # The names go in for a viewer who may open the person: the tilbudsleder sees every talk.
+        titles = {t.title: t for t in shown_tasks(head, tasks, "test")}
         assert set(titles) == {"MU-samtale med Overskredet Olsen", "MU-samtale med Snart Sørensen",
                                "LU-samtale med " + leader.name}
         task = titles["MU-samtale med Overskredet Olsen"]
@@ -86,13 +91,13 @@ def test_due_and_overdue_talks_are_tasks_for_the_right_leaders(app, set_today):
         assert task.applies_to(leader) and not task.applies_to(other_leader) and not task.applies_to(overdue)
         assert task.uid == f"appraisals-mu-{overdue.id}-2026-09-01@kompetenceportalen"
         assert task.uid == next(t.uid for t in talk_tasks(home, date(2025, 1, 1), date(2026, 12, 31))
-                                if t.title == task.title)
+                                if t.subject_id == overdue.id)
         lu_task = titles["LU-samtale med " + leader.name]
         assert lu_task.applies_to(head) and not lu_task.applies_to(leader)
         # Never had an LU since 2020: overdue since April 2020, shown from 1 January this year.
         assert lu_task.due_on == date(2026, 1, 1) and lu_task.uid.endswith("-2020-04-01@kompetenceportalen")
-        assert "MU-samtale med Snart Sørensen" in [t.title for t in tasks_for_user(leader, date(2026, 1, 1),
-                                                                                   date(2026, 12, 31))]
+        assert "MU-samtale med Snart Sørensen" in [
+            t.title for t in shown_tasks(leader, tasks_for_user(leader, date(2026, 1, 1), date(2026, 12, 31)), "test")]
         # The window is respected.
         assert list(talk_tasks(home, date(2026, 12, 1), date(2026, 12, 31))) == []
 

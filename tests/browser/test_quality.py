@@ -57,7 +57,7 @@ def test_head_reads_the_report_and_an_exceptions_list(demo, page, live_server, t
     expect(rows.filter(has_text="Vikarer ved seneste vikarmøde").locator(".light")).to_have_text("Ingen data")
     expect(page.locator("svg.trend").first).to_be_visible()
 
-    wishes.get_by_role("link", name="4 ved navn").click()
+    wishes.get_by_role("link", name="4 afvigelser").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ønsker afleveret senest 1. oktober")
     expect(page.locator(".exception-list li")).to_have_text(["Bo Bech", "Åse Ågård", "Lars Lund", "Ida Holm"])
 

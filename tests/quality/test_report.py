@@ -65,7 +65,7 @@ def test_rows_follow_the_indicator_order_and_name_their_guideline(app, client, h
     assert html.index("Første indikator") < html.index("Anden indikator")
     first = _row(html, "test.first")
     assert "50,0 %" in first and "1 af 2" in first
-    assert "1 ved navn" in first and "/quality/indicator/test.first" in first
+    assert "1 afvigelse<" in first and "/quality/indicator/test.first" in first
     assert "Kompetenceudvikling" in first
 
 

@@ -1,0 +1,212 @@
+"""Need-to-know: whose name a viewer may see, decided in this one place.
+
+A dated task, a quality finding or an export row about one child or one colleague carries its subject as data
+(`subject_kind`, `subject_id`); a title shared between viewers (and kept in the caches) never holds the name.
+Every list, report, PDF, export, e-mail and feed asks a `View` which rows to show, and with which title:
+
+- A child's name: only for a viewer who may open the child's record (the children policy, `children.view`).
+  Every display of it is a logged read (`ChildAccessLog`), one insert per page however many rows name it.
+- A colleague's name (a talk due, a gap in the quality report): the person themself, the leaders of one of
+  their departments (for a leader: the tilbudsleder) and the tilbudsleder, as far as the profile rule
+  (`appraisals.view_profile`) lets them.
+  The technical administrator manages accounts, not content about people, and Mini-MED sees figures.
+- A row about a subject the viewer may not open is left out, except a task the viewer is responsible for, which
+  keeps its title without the name. A row links to its subject only if the viewer may open it (no link ends in
+  "Ingen adgang").
+- Nothing that leaves the app (calendar feed, e-mail) names a child: it passes through other systems, where a
+  read can be neither limited nor logged. A colleague's name goes out only to someone who may open that person.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.hooks import Task
+from app.people.constants import Role
+from app.permissions import can, is_head, leads_any_of
+
+CHILD = "child"
+PERSON = "person"
+KINDS = (CHILD, PERSON)
+
+
+def may_see_subject(viewer, kind: str | None, subject) -> bool:
+    """Whether the viewer may see this child's or colleague's name (and open the record it links to)."""
+    if subject is None or viewer is None:
+        return False
+    if kind == CHILD:
+        return can(viewer, "children.view", subject)
+    if kind == PERSON:
+        return can(viewer, "appraisals.view_profile", subject) and (
+            subject.id == viewer.id or is_head(viewer) or _leads(viewer, subject))
+    return False
+
+
+def _leads(viewer, person) -> bool:
+    """A department leader leads the other staff of their departments; a leader's own leader is the tilbudsleder."""
+    if person.has_role(Role.DEPARTMENT_LEADER, Role.HEAD):
+        return False
+    return leads_any_of(viewer, person.department_ids)
+
+
+def subject_name(kind: str, subject) -> str:
+    return subject.display_name if kind == CHILD else subject.name
+
+
+def subject_url(kind: str, subject_id: int) -> str | None:
+    """The subject's own page (a child's record, a colleague's profile); None outside a request."""
+    endpoint, argument = ("children.show", "child_id") if kind == CHILD else ("appraisals.profile", "person_id")
+    try:
+        return url_for(endpoint, **{argument: subject_id})
+    except RuntimeError:
+        return None
+
+
+class Line(NamedTuple):
+    """An exception as one viewer sees it."""
+
+    label: str
+    detail: str
+    url: str | None
+
+
+class Subjects:
+    """The children and colleagues some rows are about, loaded in one query per kind and shared by the views of
+    one page or one reminder run."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[tuple[str, int], object] = {}
+        self._asked: set[tuple[str, int]] = set()
+
+    def load(self, keys: Iterable[tuple[str | None, int | None]]) -> None:
+        wanted: dict[str, set[int]] = {}
+        for kind, subject_id in keys:
+            if kind in KINDS and subject_id is not None and (kind, subject_id) not in self._asked:
+                wanted.setdefault(kind, set()).add(subject_id)
+        for kind, ids in wanted.items():
+            self._asked.update((kind, i) for i in ids)
+            for subject in _query(kind, ids):
+                self._loaded[(kind, subject.id)] = subject
+
+    def get(self, kind: str | None, subject_id: int | None):
+        return self._loaded.get((kind, subject_id))
+
+
+def _query(kind: str, ids: set[int]):
+    from app.children.models import Child
+    from app.people.models import User
+
+    if kind == CHILD:
+        return db.session.scalars(select(Child).where(Child.id.in_(sorted(ids))))
+    return db.session.scalars(select(User).where(User.id.in_(sorted(ids)))
+                              .options(selectinload(User.departments), selectinload(User.role_rows)))
+
+
+class View:
+    """What one viewer sees on one page (`page` names it in the children's access log). Call `log()` once the
+    rows are shown (one insert for the whole page); `shown_tasks` does it for a page with one list of tasks.
+    With `outside`, the rows are for something that leaves the app (feed, e-mail): no child's name at all."""
+
+    def __init__(self, viewer, page: str, *, outside: bool = False, subjects: Subjects | None = None) -> None:
+        self.viewer = viewer
+        self.page = page
+        self.outside = outside
+        self.subjects = subjects or Subjects()
+        self._allowed: dict[tuple[str, int], bool] = {}
+        self.children_named: set[int] = set()
+        self.hidden = 0
+
+    def allows(self, kind: str | None, subject_id: int | None) -> bool:
+        key = (kind, subject_id)
+        if key not in self._allowed:
+            self._allowed[key] = may_see_subject(self.viewer, kind, self.subjects.get(kind, subject_id))
+        return self._allowed[key]
+
+    def _name(self, kind: str, subject_id: int) -> str | None:
+        """The subject's name if this view may show it; a child's name shown inside the app is noted for the log."""
+        if not self.allows(kind, subject_id) or (self.outside and kind == CHILD):
+            return None
+        if kind == CHILD:
+            self.children_named.add(subject_id)
+        return subject_name(kind, self.subjects.get(kind, subject_id))
+
+    def tasks(self, tasks: Iterable[Task], *, keep_hidden: bool = False) -> list[Task]:
+        """The tasks this viewer sees, each with the subject's name in its title where they may see it.
+
+        A task about a subject the viewer may not open is left out unless it is theirs to do, or unless
+        `keep_hidden` (a report whose figures must add up) keeps it without the name and the link."""
+        tasks = list(tasks)
+        self.subjects.load((t.subject_kind, t.subject_id) for t in tasks)
+        shown = []
+        for task in tasks:
+            if task.subject_kind is None:
+                shown.append(task)
+                continue
+            if not self.allows(task.subject_kind, task.subject_id):
+                if keep_hidden or task.applies_to(self.viewer):
+                    shown.append(dataclasses.replace(task, url=None))
+                else:
+                    self.hidden += 1
+                continue
+            name = self._name(task.subject_kind, task.subject_id)
+            if name is not None and task.named_title:
+                task = dataclasses.replace(task, title=task.named_title.replace("{name}", name))
+            shown.append(task)
+        return shown
+
+    def findings(self, exceptions: Iterable) -> tuple[list[Line], int]:
+        """An indicator's exceptions as lines this viewer may see by name, and how many others there are (Mini-MED
+        sees only that count for children and colleagues)."""
+        rows = list(exceptions)
+        self.subjects.load((getattr(r, "subject_kind", None), getattr(r, "subject_id", None)) for r in rows)
+        shown, hidden = [], 0
+        for row in rows:
+            label, second = row
+            second = second or ""
+            url, detail = (second, "") if second.startswith("/") else (None, second)
+            kind = getattr(row, "subject_kind", None)
+            if kind is not None:
+                if self._name(kind, row.subject_id) is None:
+                    hidden += 1
+                    continue
+                url = url or subject_url(kind, row.subject_id)
+            shown.append(Line(label, detail, url))
+        self.hidden += hidden
+        return shown, hidden
+
+    def people(self, rows: Iterable, person=lambda row: row.person) -> list:
+        """Rows about colleagues (e.g. an export's lines), only those whose person the viewer may open."""
+        rows = list(rows)
+        self.subjects.load((PERSON, person(r).id) for r in rows)
+        return [r for r in rows if self.allows(PERSON, person(r).id)]
+
+    def log(self) -> None:
+        """Record the children this view showed by name as reads, in one insert."""
+        from app.children.operations import log_reads
+
+        if self.children_named:
+            log_reads(sorted(self.children_named), self.viewer, self.page)
+            self.children_named.clear()
+
+
+def hidden_text(count: int) -> str:
+    """The line that stands for the exceptions a viewer may not see by name."""
+    noun = "afvigelse" if count == 1 else "afvigelser"
+    return (f"{count} {noun} om børn eller kolleger, du ikke har adgang til, vises kun som antal, "
+            "ikke ved navn.")
+
+
+def shown_tasks(viewer, tasks: Iterable[Task], page: str, **options) -> list[Task]:
+    """`View.tasks` for a page that shows one list of tasks; logs the children it names."""
+    keep_hidden = options.pop("keep_hidden", False)
+    view = View(viewer, page, **options)
+    shown = view.tasks(tasks, keep_hidden=keep_hidden)
+    view.log()
+    return shown
