@@ -277,7 +277,7 @@ def test_reminder_emails_never_name_a_child_and_name_colleagues_only_to_who_may_
     assert all(COLLEAGUE not in text for user_id, text in texts.items() if user_id != leader)
 
 
-@pytest.mark.parametrize("who, sees", [("leader", True), ("head", True), ("other_leader", False), ("admin", False)])
+@pytest.mark.parametrize("who, sees", [("leader", True), ("head", True), ("other_leader", False)])
 def test_talk_export_lists_only_colleagues_the_viewer_may_open(client, world, who, sees):
     _login(client, world, who)
     response = client.get("/appraisals/export.xlsx")
@@ -285,6 +285,12 @@ def test_talk_export_lists_only_colleagues_the_viewer_may_open(client, world, wh
     sheet = load_workbook(BytesIO(response.get_data())).active
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert (COLLEAGUE in names) is sees
+
+
+def test_the_admin_gets_no_talk_export(client, world):
+    """The administrator manages accounts, not content about people: no export of talks at all."""
+    _login(client, world, "admin")
+    assert client.get("/appraisals/export.xlsx").status_code == 403
 
 
 @pytest.mark.parametrize("who, listed", [("leader", True), ("not_on_team", True), ("temp", True),
