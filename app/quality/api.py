@@ -14,6 +14,7 @@ from datetime import date
 from flask import Response, jsonify, request
 
 from app import clock
+from app import exports as spreadsheet
 from app.extensions import db
 from app.quality import bp, services
 from app.quality.services import QualityError
@@ -69,19 +70,12 @@ def _month(name: str, today: date) -> date | None:
         raise ApiError(400, str(error)) from error
 
 
-def _safe(value):
-    """Keep spreadsheet programs from reading a text cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row[c] is None else _safe(row[c]) for c in columns])
+        writer.writerow(["" if row[c] is None else spreadsheet.cell(row[c]) for c in columns])
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
