@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.appraisals.models import MUS_EVENT_LABELS, NEURO_LABELS
-from app.forms import choices
+from app.forms import AppForm, choices
 
 BAD_DATE = _l("Skriv en gyldig dato.")
 
@@ -24,7 +23,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TalkForm(FlaskForm):
+class TalkForm(AppForm):
     version = HiddenField()
     planned_on = DateField(_l("Planlagt dato"), validators=[Optional()])
     held_on = DateField(_l("Holdt den"), validators=[Optional()])
@@ -45,14 +44,14 @@ class TalkForm(FlaskForm):
         return self.held_by.data or None
 
 
-class NeuroForm(FlaskForm):
+class NeuroForm(AppForm):
     status = SelectField(_l("Trin"), choices=choices(NEURO_LABELS.items()))
     happened_on = DateField(_l("Dato"), validators=[DataRequired(BAD_DATE)])
     note = StringField(_l("Note (valgfri)"), validators=[Length(max=300)])
     submit = SubmitField(_l("Registrér"))
 
 
-class MusDocumentForm(FlaskForm):
+class MusDocumentForm(AppForm):
     guideline_slug = StringField(_l("Retningslinje (kortnavn)"), validators=[DataRequired(_l("Feltet skal udfyldes.")),
                                                                           Length(max=120)],
                                  description=_l("Kortnavnet fra retningslinjebiblioteket, f.eks. mus-og-lus."))
@@ -60,7 +59,7 @@ class MusDocumentForm(FlaskForm):
     submit = SubmitField(_l("Gem som gældende MUS-koncept"))
 
 
-class MusEventForm(FlaskForm):
+class MusEventForm(AppForm):
     kind = SelectField(_l("Punkt"), choices=choices(MUS_EVENT_LABELS.items()))
     meeting = SelectField(_l("Mini-MED-møde"), coerce=int, validators=[Optional()])
     held_on = DateField(_l("Dato (hvis mødet ikke er i listen)"), validators=[Optional()])

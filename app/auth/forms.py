@@ -1,19 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.services import MIN_PASSWORD_LENGTH
+from app.forms import AppForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Skriv din e-mail.")), Length(max=254)])
     password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode.")),
                                                             Length(max=200)])
     submit = SubmitField(_l("Log ind"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(AppForm):
     password = PasswordField(
         _l("Ny adgangskode"),
         validators=[DataRequired(_l("Skriv en adgangskode.")),

@@ -4,7 +4,6 @@ any text field (also inside sub-forms)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,7 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.children.models import GOAL_STATUS_LABELS, PLACEMENT_LABELS
 from app.children.validators import CPR_MESSAGE, contains_cpr
-from app.forms import choices
+from app.forms import AppForm, choices
 
 REQUIRED = _l("Feltet skal udfyldes.")
 BAD_DATE = _l("Skriv en gyldig dato.")
@@ -56,7 +55,7 @@ def cpr_errors(form) -> bool:
     return found
 
 
-class ChildrenForm(FlaskForm):
+class ChildrenForm(AppForm):
     """Base of every children form: the usual validation plus the shared CPR check on every field."""
 
     def validate(self, extra_validators=None) -> bool:

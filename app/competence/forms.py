@@ -2,7 +2,6 @@
 ("4.500,50") into Decimal and refuse negative or non-numeric ones with a Danish message."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,10 +14,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.competence.models import DECISION_LABELS, LINE_CATEGORIES, OUTCOME_LABELS, WISH_KIND_LABELS
-from app.forms import BAD_DATE, REQUIRED, MultiCheckboxField, choices
+from app.forms import BAD_DATE, REQUIRED, AppForm, MultiCheckboxField, choices
 
 
-class WishForm(FlaskForm):
+class WishForm(AppForm):
     department_id = SelectField(_l("Afdeling"), coerce=int)
     year = IntegerField(_l("Ønsket gælder år"), validators=[DataRequired(_l("Skriv et årstal.")),
                                                            NumberRange(2000, 2100, _l("Skriv et gyldigt årstal."))])
@@ -42,22 +41,22 @@ class WishForm(FlaskForm):
             for d in departments for m in d.methods if m.is_active)
 
 
-class OverviewForm(FlaskForm):
+class OverviewForm(AppForm):
     recommendation = TextAreaField(_l("Afdelingslederens anbefaling"), validators=[Length(max=8000)])
     version = HiddenField()
 
 
-class StartDistributionForm(FlaskForm):
+class StartDistributionForm(AppForm):
     budget = StringField(_l("Tilbuddets samlede ramme (kr.)"), validators=[DataRequired(REQUIRED)])
 
 
-class BudgetForm(FlaskForm):
+class BudgetForm(AppForm):
     budget = StringField(_l("Ramme (kr.)"), validators=[DataRequired(REQUIRED)])
     note = TextAreaField(_l("Bemærkning"), validators=[Length(max=4000)])
     version = HiddenField()
 
 
-class LineForm(FlaskForm):
+class LineForm(AppForm):
     category = SelectField(_l("Kategori"), choices=choices(LINE_CATEGORIES.items()))
     wish_id = SelectField(_l("Ønske"), coerce=int, validate_choice=False)
     wish_outcome = SelectField(_l("Udfald for ønsket"), choices=choices(OUTCOME_LABELS.items()))
@@ -78,7 +77,7 @@ class LineForm(FlaskForm):
             for w in wishes])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     meeting_id = SelectField(_l("Mini-MED-møde"), coerce=int, validate_choice=False)
     new_meeting_on = DateField(_l("… eller registrér et nyt møde den"), validators=[Optional()])
     outcome = SelectField(_l("Beslutning"), choices=choices(DECISION_LABELS.items()))
@@ -86,7 +85,7 @@ class DecisionForm(FlaskForm):
     version = HiddenField()
 
 
-class SupervisionForm(FlaskForm):
+class SupervisionForm(AppForm):
     department_id = SelectField(_l("Afdeling"), coerce=int)
     held_on = DateField(_l("Dato"), validators=[DataRequired(BAD_DATE)])
     sessions = IntegerField(_l("Sessioner"), validators=[Optional(), NumberRange(min=0, max=100)])
@@ -94,21 +93,21 @@ class SupervisionForm(FlaskForm):
     note = StringField(_l("Bemærkning"), validators=[Length(max=2000)])
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(AppForm):
     user_id = SelectField(_l("Medarbejder"), coerce=int)
     title = StringField(_l("Kursus"), validators=[DataRequired(REQUIRED), Length(max=200)])
     completed_on = DateField(_l("Afsluttet den"), validators=[DataRequired(BAD_DATE)])
     is_neuropedagogy = BooleanField(_l("Neuropædagogisk efteruddannelse"))
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(AppForm):
     description = TextAreaField(_l("Sådan implementeres og holdes den nye viden levende i afdelingen"),
                                 validators=[DataRequired(REQUIRED), Length(max=8000)])
     resource_topic = StringField(_l("Emne som ressourceperson"), validators=[DataRequired(REQUIRED), Length(max=160)])
     agreed_on = DateField(_l("Aftalt den"), validators=[DataRequired(BAD_DATE)])
 
 
-class NeedForm(FlaskForm):
+class NeedForm(AppForm):
     department_id = SelectField(_l("Afdeling"), coerce=int)
     source = SelectField(_l("Anledning"), choices=choices([
         ("admission", _l("Indskrivning af barn med behov, vi mangler kompetence til")),
@@ -117,7 +116,7 @@ class NeedForm(FlaskForm):
                                 validators=[DataRequired(REQUIRED), Length(max=4000)])
 
 
-class PlanForm(FlaskForm):
+class PlanForm(AppForm):
     future_tasks = TextAreaField(validators=[Length(max=20000)])
     competences_present = TextAreaField(validators=[Length(max=20000)])
     priority_target_group = TextAreaField(validators=[Length(max=20000)])

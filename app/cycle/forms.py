@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import clock
-from app.forms import choices
+from app.forms import AppForm, choices
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -13,7 +12,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(AppForm):
     held_on = DateField(_l("Dato"), validators=[DataRequired(_l("Skriv en gyldig dato."))])
     title = StringField(_l("Titel"), validators=[Optional(), Length(max=160)],
                         description=_l("F.eks. \u201eÅrets første Mini-MED-møde\u201c."))

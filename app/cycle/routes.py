@@ -37,6 +37,7 @@ from app.cycle.services import (
 from app.cycle.year_view import Filters, year_content
 from app.database import danish
 from app.extensions import db
+from app.forms import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from app.hooks import tasks_for_user
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
@@ -89,8 +90,12 @@ def complete():
     task = _task_or_404(request.form.get("uid", ""))
     authorize("cycle.complete", task)
     back = _safe_next(url_for("cycle.year", aar=task.due_on.year))
+    note = request.form.get("note", "")
+    if has_control_characters(note, long_text=True):
+        flash(str(CONTROL_CHARACTERS_REFUSED), "error")
+        return redirect(back), 303
     try:
-        mark_done(task, current_user, request.form.get("note", ""))
+        mark_done(task, current_user, note)
     except CycleError as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -1,14 +1,13 @@
 """The forms of the guideline library: editing a draft and recording a review without changes."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import choices
+from app.forms import AppForm, choices
 from app.people.constants import AUDIENCE_LABELS
 
 
-class DraftForm(FlaskForm):
+class DraftForm(AppForm):
     title = StringField("Titel", validators=[DataRequired("Skriv en titel."), Length(max=200)])
     standard = StringField("Standard", validators=[DataRequired("Skriv standarden."), Length(max=120)])
     scope = TextAreaField("Anvendelsesområde", validators=[DataRequired("Skriv anvendelsesområdet.")])
@@ -28,5 +27,5 @@ class DraftForm(FlaskForm):
             return None
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(AppForm):
     note = TextAreaField("Bemærkning", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})

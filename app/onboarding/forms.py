@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import choices
+from app.forms import AppForm, choices
 from app.onboarding.constants import COMPLETED_BY_LABELS, KIND_LABELS
 
 REQUIRED = _l("Feltet skal udfyldes.")
@@ -30,7 +29,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CompleteItemForm(FlaskForm):
+class CompleteItemForm(AppForm):
     done_on = DateField(_l("Dato"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Length(max=2000)])
 
@@ -47,7 +46,7 @@ class TemplateItemForm(Form):
         Regexp(r"^[a-z0-9-]+$", message=_l("Kortnavnet må kun have små bogstaver, tal og bindestreger."))])
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(AppForm):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=160)])
     kind = SelectField(_l("Til"), choices=choices((k.value, v) for k, v in KIND_LABELS.items()))
     department_id = SelectField(_l("Gælder for"), coerce=int)
@@ -64,7 +63,7 @@ class TemplateForm(FlaskForm):
         return [data for _, _, data in sorted(rows, key=lambda r: (r[0], r[1])) if (data["text"] or "").strip()]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     user_id = SelectField(_l("Person"), coerce=int)
     template_id = SelectField(_l("Tjekliste"), coerce=int)
     submit = SubmitField(_l("Tildel tjekliste"))
@@ -75,7 +74,7 @@ class AssignForm(FlaskForm):
         self.template_id.choices = choices((t.id, t.name) for t in templates)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(AppForm):
     held_on = DateField(_l("Holdt den"), validators=[DataRequired(BAD_DATE)])
     department_id = SelectField(_l("Afdeling"), coerce=int)
     attendees = MultiCheckboxField(_l("Deltagende vikarer"), coerce=int)

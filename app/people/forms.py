@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
     BooleanField,
@@ -14,12 +13,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from app.extensions import db
-from app.forms import BAD_DATE, REQUIRED, MultiCheckboxField, choices
+from app.forms import BAD_DATE, REQUIRED, AppForm, MultiCheckboxField, choices
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.models import User
 
 
-class EmployeeForm(FlaskForm):
+class EmployeeForm(AppForm):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=160)])
     email = EmailField(_l("E-mail (login)"), validators=[DataRequired(REQUIRED), Length(max=254),
                                                         Email(_l("Skriv en gyldig e-mailadresse."))])
@@ -67,12 +66,12 @@ class EmployeeForm(FlaskForm):
         return seen
 
 
-class LeaveForm(FlaskForm):
+class LeaveForm(AppForm):
     left_on = DateField(_l("Fratrådt den"), validators=[DataRequired(BAD_DATE)])
     submit = SubmitField(_l("Registrér fratrædelse"))
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(AppForm):
     name = StringField(_l("Afdelingens navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
     methods = TextAreaField(_l("Faglige tilgange og metoder (én pr. linje)"), validators=[Length(max=4000)])
     submit = SubmitField(_l("Gem afdeling"))
@@ -86,7 +85,7 @@ class DepartmentForm(FlaskForm):
         return names
 
 
-class HomeSettingsForm(FlaskForm):
+class HomeSettingsForm(AppForm):
     name = StringField(_l("Tilbuddets navn"), validators=[DataRequired(REQUIRED), Length(max=120)])
     wish_deadline_day = IntegerField(_l("Frist for kursusønsker: dag"), validators=[DataRequired(), NumberRange(1, 28)])
     wish_deadline_month = IntegerField(_l("Frist for kursusønsker: måned"),

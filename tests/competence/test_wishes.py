@@ -272,3 +272,30 @@ def test_moving_a_wish_into_a_locked_overview_is_refused(app, client, make_clien
     response = actor.post(f"/competence/wishes/{wish_id}/edit", data=_wish(home_setup, year=2027, version="1"))
     assert response.status_code == 400 and "er låst" in response.get_data(as_text=True)
     assert _year_of(app, wish_id) == 2028
+
+
+@pytest.mark.parametrize("title", ["KRAP\x01", "\x00", "Low\x1barousal"])
+def test_a_wish_title_with_control_characters_is_refused_at_the_form(app, client, set_today, home_setup, title):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new", data=_wish(home_setup, title=title, reason="Linje 1\n\tLinje 2"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "usynlige kontroltegn" in html and "Studio3" in html
+    assert _count(app) == 0
+
+
+def test_a_need_closed_with_a_control_character_in_its_note_stays_open(app, client, set_today, home_setup):
+    from app.competence.models import CompetenceNeed
+
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    with app.app_context():
+        need = CompetenceNeed(home_id=home_setup["home"], department_id=home_setup["dep"], description="Nyt barn",
+                              raised_on=clock.today(), source="gap", raised_by_id=home_setup["head"])
+        db.session.add(need)
+        db.session.commit()
+        need_id = need.id
+    _login(client, "chef@x.dk")
+    response = client.post(f"/competence/needs/{need_id}/close", data={"note": "Løst\x00"}, follow_redirects=True)
+    assert "usynlige kontroltegn" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CompetenceNeed, need_id).closed_on is None
