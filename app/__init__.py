@@ -43,6 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
             clock.set_now(date.fromisoformat(fake))
 
     _init_extensions(app)
+    from app.params import BoundedIntConverter
+
+    # Before any route is added: every <int:...> is a number an id column can hold (app/params.py).
+    app.url_map.converters["int"] = BoundedIntConverter
     _register_blueprints(app)
 
     from app import web

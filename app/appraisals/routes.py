@@ -19,6 +19,7 @@ from app.appraisals.status import DONE, STATUS_LABELS, counts, statuses
 from app.cache import cached
 from app.database import danish
 from app.extensions import db
+from app.params import int_arg
 from app.people.models import Department, User
 from app.permissions import can, requires
 from app.web import render_fragment
@@ -93,7 +94,7 @@ def _visible_department_ids() -> tuple[int, ...]:
 def index():
     status = request.args.get("status", "")
     status = status if status in STATUS_LABELS else ""
-    department_id = request.args.get("afdeling", type=int)
+    department_id = int_arg("afdeling")
     department_id = department_id if department_id in _visible_department_ids() else None
     # The statuses of a whole home take a few hundred rows to compute and render; they change only with the
     # data (and the day), and the record buttons depend on the viewer's rights, so the body is kept per viewer.
@@ -118,7 +119,7 @@ def _render_overview(department_id: int | None, status: str) -> Markup:
 @login_required
 @requires("appraisals.overview")
 def export():
-    today, _departments, _department_id, mu, lu = _overview_rows(request.args.get("afdeling", type=int))
+    today, _departments, _department_id, mu, lu = _overview_rows(int_arg("afdeling"))
     stream = talk_status_workbook(current_user.home.name, today, mu, lu)
     return send_file(stream, as_attachment=True, download_name=f"samtalestatus-{today.isoformat()}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -29,6 +29,7 @@ from app.database import danish
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, choices, has_control_characters
 from app.hooks import emit
+from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
 from app.web import render_fragment
@@ -155,7 +156,7 @@ def close_need_route(need_id: int):
 
 def _plan_year() -> int:
     today = clock.today()
-    year = request.args.get("aar", type=int) or (today.year + 1 if today.month >= 7 else today.year)
+    year = int_arg("aar") or (today.year + 1 if today.month >= 7 else today.year)
     if not 2000 <= year <= 2100:
         abort(404)
     return year

@@ -39,6 +39,7 @@ from app.database import danish
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from app.hooks import tasks_for_user
+from app.params import int_arg
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
@@ -47,7 +48,7 @@ from app.web import render_fragment
 
 def _year_arg() -> int:
     this_year = clock.today().year
-    year = request.args.get("aar", this_year, type=int)
+    year = int_arg("aar", this_year)
     if year is None or not this_year - 3 <= year <= this_year + 1:
         abort(404)
     return year
@@ -70,7 +71,7 @@ def year():
     role = request.args.get("rolle", "")
     filters = Filters(
         year=_year_arg(), role=role if role in AUDIENCE_LABELS else "",
-        department_id=request.args.get("afdeling", type=int),
+        department_id=int_arg("afdeling"),
         only_guidelines=request.args.get("kilde") == "retningslinjer", only_mine=request.args.get("mine") == "1",
     )
     content = year_content(current_user.home, current_user, filters, clock.today())

@@ -16,6 +16,7 @@ from flask import Response, jsonify, request
 from app import clock
 from app import exports as spreadsheet
 from app.extensions import db
+from app.params import parse_id
 from app.quality import bp, services
 from app.quality.services import QualityError
 
@@ -55,10 +56,11 @@ def _department(home):
     raw = request.args.get("department", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    department_id = parse_id(raw)
+    if department_id is None:
         raise ApiError(404, "Afdelingen findes ikke.")
     try:
-        return services.department_of(home, int(raw))
+        return services.department_of(home, department_id)
     except QualityError as error:
         raise ApiError(404, "Afdelingen findes ikke.") from error
 
