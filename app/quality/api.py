@@ -1,6 +1,7 @@
 """Read-only JSON and CSV of a home's indicators for the region's BI tools, behind a per-home API key.
 
-The key goes in an `Authorization: Bearer <key>` header (or `?token=` for tools that cannot set headers).
+The key goes in an `Authorization: Bearer <key>` header, and only there: a key in the URL ends up in access
+logs, proxy logs and browser histories.
 Every refusal is a short JSON error with no data: 401 for a missing, unknown or revoked key, 404 for a
 department that is not the key's home's, 400 for a malformed or future month.
 """
@@ -41,12 +42,12 @@ def _error(status: int, message: str) -> Response:
 
 def _home():
     header = request.headers.get("Authorization", "")
-    raw = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token")
+    raw = header[7:].strip() if header.lower().startswith("bearer ") else None
     token = services.token_for(raw)
     if token is None:
         raise ApiError(401, "Ugyldig eller tilbagekaldt API-nøgle.")
-    token.last_used_at = clock.now()
-    db.session.commit()
+    if token.note_use():
+        db.session.commit()
     from app.people.models import Home
 
     return db.session.get(Home, token.home_id)
