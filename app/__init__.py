@@ -49,9 +49,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
     _register_blueprints(app)
 
-    from app import web
+    from app import logmask, urls, web
 
     web.init_app(app)
+    app.jinja_env.globals["external_url"] = urls.external_url
+    logmask.install(app)
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

@@ -43,6 +43,8 @@ from app.params import int_arg
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
+from app.urls import base_url as configured_base_url
+from app.urls import external_url
 from app.web import render_fragment
 
 
@@ -210,7 +212,7 @@ def calendar_page():
 def calendar_renew():
     token = new_token(current_user)
     db.session.commit()
-    feed_url = url_for("cycle.feed", token=token, _external=True)
+    feed_url = external_url("cycle.feed", token=token)
     flash(_("Dit kalenderlink er klar. Kopiér det nu: af sikkerhedshensyn kan det ikke vises igen."), "success")
     return render_template("cycle/calendar.html", token=active_token(current_user), feed_url=feed_url,
                            year=clock.today().year)
@@ -230,7 +232,7 @@ def calendar_revoke():
 def _ics(user, start: date, end: date, name: str) -> str:
     """The person's calendar, written once per data version (app/cache.py); only its DTSTAMP, the moment
     of this download, is put in per request."""
-    base_url = request.url_root
+    base_url = configured_base_url()
 
     def write() -> str:
         tasks = tasks_for_user(user, start, end)
