@@ -43,11 +43,17 @@ def create_app(config: dict | None = None) -> Flask:
             clock.set_now(date.fromisoformat(fake))
 
     _init_extensions(app)
+    from app.params import BoundedIntConverter
+
+    # Before any route is added: every <int:...> is a number an id column can hold (app/params.py).
+    app.url_map.converters["int"] = BoundedIntConverter
     _register_blueprints(app)
 
-    from app import web
+    from app import logmask, urls, web
 
     web.init_app(app)
+    app.jinja_env.globals["external_url"] = urls.external_url
+    logmask.install(app)
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

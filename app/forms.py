@@ -1,18 +1,47 @@
 """Helpers every feature's forms share."""
 
+import re
 from collections.abc import Iterable
 
 import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectChoice, SelectMultipleField
+from wtforms import FieldList, FormField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
 from app.wtforms_da import TRANSLATIONS
 
 REQUIRED = _l("Feltet skal udfyldes.")
 BAD_DATE = _l("Skriv en gyldig dato.")
+CONTROL_CHARACTERS_REFUSED = _l("Feltet indeholder usynlige kontroltegn (fx fra en kopieret tekst). "
+                                "Skriv teksten igen uden dem.")
+
+#: Control characters no text field takes: C0 (NUL, ESC, ...), DEL and C1. Long text keeps tab and newlines.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: str, *, long_text: bool = False) -> bool:
+    """Whether `text` holds a control character a field of its kind refuses (long text allows tab and newlines).
+    For input read outside a form (``request.form``)."""
+    return bool((_CONTROL_IN_LONG_TEXT if long_text else _CONTROL).search(text))
+
+
+def _refuse_control_characters(fields) -> bool:
+    valid = True
+    for field in fields:
+        if isinstance(field, FormField):
+            valid = _refuse_control_characters(field.form) and valid
+        elif isinstance(field, FieldList):
+            if not _refuse_control_characters(field.entries):
+                field.errors = [entry.errors for entry in field.entries]  # as FieldList.validate builds it
+                valid = False
+        elif (isinstance(field, StringField) and isinstance(field.data, str)
+              and has_control_characters(field.data, long_text=isinstance(field, TextAreaField))):
+            field.errors = [*field.errors, CONTROL_CHARACTERS_REFUSED]
+            valid = False
+    return valid
 
 
 class CheckboxList(ListWidget):
@@ -58,9 +87,15 @@ class _DanishMeta:
 
 
 class Form(FlaskForm):
-    """The base of every form in the app: WTForms' own messages in Danish (app/wtforms_da.py)."""
+    """The base of every form in the app: WTForms' own messages in Danish (app/wtforms_da.py), and besides its
+    own checks no text field (in sub-forms too) takes control characters, which nobody types and which break
+    exports and other programs."""
 
     Meta = _DanishMeta
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return _refuse_control_characters(self) and valid
 
 
 class SubForm(wtforms.Form):

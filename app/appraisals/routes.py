@@ -20,6 +20,7 @@ from app.cache import cached
 from app.database import danish
 from app.extensions import db
 from app.need_to_know import View
+from app.params import int_arg
 from app.people.models import Department, User
 from app.permissions import can, requires
 from app.web import render_fragment
@@ -94,7 +95,7 @@ def _visible_department_ids() -> tuple[int, ...]:
 def index():
     status = request.args.get("status", "")
     status = status if status in STATUS_LABELS else ""
-    department_id = request.args.get("afdeling", type=int)
+    department_id = int_arg("afdeling")
     department_id = department_id if department_id in _visible_department_ids() else None
     # The statuses of a whole home take a few hundred rows to compute and render; they change only with the
     # data (and the day), and the record buttons depend on the viewer's rights, so the body is kept per viewer.
@@ -119,7 +120,7 @@ def _render_overview(department_id: int | None, status: str) -> Markup:
 @login_required
 @requires("appraisals.overview")
 def export():
-    today, _departments, _department_id, mu, lu = _overview_rows(request.args.get("afdeling", type=int))
+    today, _departments, _department_id, mu, lu = _overview_rows(int_arg("afdeling"))
     # A colleague's name, and whether their talk is overdue, only for those who may open that person.
     view = View(current_user, "export")
     stream = talk_status_workbook(current_user.home.name, today, view.people(mu), view.people(lu))

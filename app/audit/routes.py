@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from app.audit import bp
 from app.audit.models import AuditEntry
 from app.extensions import db
+from app.params import int_arg
 from app.permissions import requires
 
 PAGE_SIZE = 100
@@ -15,7 +16,7 @@ PAGE_SIZE = 100
 @login_required
 @requires("audit.view")
 def index():
-    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    page = max(int_arg("side", 1) or 1, 1)
     action = request.args.get("handling", "").strip()
     query = select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.home_id == current_user.home_id)
     if action:

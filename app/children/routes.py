@@ -45,6 +45,7 @@ from app.children.operations import (
 )
 from app.database import danish
 from app.extensions import db
+from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, is_head, leads_department, requires
 
@@ -372,7 +373,7 @@ def handover(child_id: int, plan_id: int):
 
 def _scope_from_request() -> tuple[Department | None, list[int] | None]:
     """The department asked for (404 when it is another home's), or the user's whole scope."""
-    department_id = request.args.get("afdeling", type=int)
+    department_id = int_arg("afdeling")
     if department_id:
         department = db.session.get(Department, department_id)
         if department is None or department.home_id != current_user.home_id:
@@ -399,12 +400,12 @@ def checks():
 @login_required
 def access_log():
     department, department_ids = _scope_from_request()
-    child_id = request.args.get("barn", type=int)
+    child_id = int_arg("barn")
     child = _child_or_404(child_id) if child_id else None
     authorize("children.log", child)
     if department is not None:
         authorize("children.checks", department.id)
-    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    page = max(int_arg("side", 1) or 1, 1)
     query = (select(ChildAccessLog).join(Child, Child.id == ChildAccessLog.child_id)
              .options(joinedload(ChildAccessLog.user), joinedload(ChildAccessLog.child))
              .where(ChildAccessLog.home_id == current_user.home_id))

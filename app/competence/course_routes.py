@@ -27,8 +27,9 @@ from app.competence.services import (
 )
 from app.database import danish
 from app.extensions import db
-from app.forms import choices
+from app.forms import CONTROL_CHARACTERS_REFUSED, choices, has_control_characters
 from app.hooks import emit
+from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
 from app.web import render_fragment
@@ -138,8 +139,12 @@ def close_need_route(need_id: int):
     need = db.session.get(CompetenceNeed, need_id)
     if need is None or need.home_id != current_user.home_id:
         abort(404)
+    note = request.form.get("note", "")
+    if has_control_characters(note, long_text=True):
+        flash(str(CONTROL_CHARACTERS_REFUSED), "error")
+        return redirect(url_for("competence.plan")), 303
     try:
-        close_need(need, request.form.get("note", ""), current_user)
+        close_need(need, note, current_user)
     except CompetenceError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -151,7 +156,7 @@ def close_need_route(need_id: int):
 
 def _plan_year() -> int:
     today = clock.today()
-    year = request.args.get("aar", type=int) or (today.year + 1 if today.month >= 7 else today.year)
+    year = int_arg("aar") or (today.year + 1 if today.month >= 7 else today.year)
     if not 2000 <= year <= 2100:
         abort(404)
     return year

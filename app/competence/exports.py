@@ -14,6 +14,7 @@ from flask import Response, abort
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from app import exports as spreadsheet
 from app.web import dadate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +29,7 @@ class Table:
 
 
 def _number(value):
-    return float(value) if isinstance(value, Decimal) else value
+    return float(value) if isinstance(value, Decimal) else spreadsheet.cell(value)
 
 
 def wish_table(wishes, title: str) -> Table:
@@ -68,8 +69,8 @@ def distribution_table(dist, departments_by_id: dict) -> Table:
 def to_xlsx(table: Table) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = table.title[:31].replace("/", "-")
-    sheet.append(table.headers)
+    sheet.title = spreadsheet.sheet_title(table.title)
+    sheet.append(spreadsheet.row(table.headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
@@ -92,8 +93,7 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
         return str(value).replace(".", ",")
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return spreadsheet.cell(str(value))
 
 
 def to_csv(table: Table) -> bytes:

@@ -23,6 +23,7 @@ from app.cycle.models import MiniMedMeeting
 from app.database import danish
 from app.extensions import db
 from app.forms import choices
+from app.params import int_arg
 from app.people.models import Department
 from app.permissions import authorize, can, requires
 from app.web import render_fragment
@@ -34,7 +35,7 @@ def _default_year() -> int:
 
 
 def _year() -> int:
-    year = request.args.get("aar", type=int) or _default_year()
+    year = int_arg("aar") or _default_year()
     if not 2000 <= year <= 2100:
         abort(404)
     return year
@@ -296,7 +297,7 @@ def export_distribution(dist_id: int, fmt: str):
 @login_required
 @requires("competence.supervision")
 def supervision():
-    year = request.args.get("aar", type=int) or clock.today().year
+    year = int_arg("aar") or clock.today().year
     if not 2000 <= year <= 2100:
         abort(404)
     departments = [d for d in _departments() if can(current_user, "competence.supervision", d)]

@@ -36,13 +36,14 @@ from app.competence.services import (
 )
 from app.database import danish
 from app.extensions import db
+from app.params import int_arg
 from app.people.models import Department, User
 from app.permissions import authorize, can, requires
 from app.web import render_fragment
 
 
 def year_arg(default: int | None = None) -> int:
-    year = request.args.get("aar", type=int) or default or next_funds_year()
+    year = int_arg("aar") or default or next_funds_year()
     if not 2000 <= year <= 2100:
         abort(404)
     return year
@@ -123,8 +124,8 @@ def _my_wishes(year: int, closed: bool) -> MyWishes:
 
 def _form_context():
     """Whose wish is being added: ?for=<person id> (a leader for an employee), ?afdeling=<id> (department)."""
-    person_id = request.args.get("for", type=int)
-    department_id = request.args.get("afdeling", type=int)
+    person_id = int_arg("for")
+    department_id = int_arg("afdeling")
     if person_id:
         person = db.session.get(User, person_id)
         if person is None or person.home_id != current_user.home_id:

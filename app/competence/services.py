@@ -207,6 +207,8 @@ def update_wish(wish: CourseWish, data: dict, actor: User, version: int | None =
         raise CompetenceError("Ønsket er trukket tilbage.")
     _check_may_change(wish, actor)
     _apply(wish, data, wish.department, clock.today())
+    # Checked again against the values the wish ends with: moving it to a closed or locked round is a change too.
+    _check_may_change(wish, actor)
     db.session.flush()
     record("competence.wish_updated", wish, summary=wish.title, actor=actor)
     return wish

@@ -37,17 +37,21 @@ from app.cycle.services import (
 from app.cycle.year_view import Filters, year_content
 from app.database import danish
 from app.extensions import db
+from app.forms import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from app.hooks import tasks_for_user
 from app.need_to_know import shown_tasks
+from app.params import int_arg
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
+from app.urls import base_url as configured_base_url
+from app.urls import external_url
 from app.web import render_fragment
 
 
 def _year_arg() -> int:
     this_year = clock.today().year
-    year = request.args.get("aar", this_year, type=int)
+    year = int_arg("aar", this_year)
     if year is None or not this_year - 3 <= year <= this_year + 1:
         abort(404)
     return year
@@ -70,7 +74,7 @@ def year():
     role = request.args.get("rolle", "")
     filters = Filters(
         year=_year_arg(), role=role if role in AUDIENCE_LABELS else "",
-        department_id=request.args.get("afdeling", type=int),
+        department_id=int_arg("afdeling"),
         only_guidelines=request.args.get("kilde") == "retningslinjer", only_mine=request.args.get("mine") == "1",
     )
     content = year_content(current_user.home, current_user, filters, clock.today())
@@ -90,8 +94,12 @@ def complete():
     task = _task_or_404(request.form.get("uid", ""))
     authorize("cycle.complete", task)
     back = _safe_next(url_for("cycle.year", aar=task.due_on.year))
+    note = request.form.get("note", "")
+    if has_control_characters(note, long_text=True):
+        flash(str(CONTROL_CHARACTERS_REFUSED), "error")
+        return redirect(back), 303
     try:
-        mark_done(task, current_user, request.form.get("note", ""))
+        mark_done(task, current_user, note)
     except CycleError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -205,7 +213,7 @@ def calendar_page():
 def calendar_renew():
     token = new_token(current_user)
     db.session.commit()
-    feed_url = url_for("cycle.feed", token=token, _external=True)
+    feed_url = external_url("cycle.feed", token=token)
     flash(_("Dit kalenderlink er klar. Kopiér det nu: af sikkerhedshensyn kan det ikke vises igen."), "success")
     return render_template("cycle/calendar.html", token=active_token(current_user), feed_url=feed_url,
                            year=clock.today().year)
@@ -225,7 +233,7 @@ def calendar_revoke():
 def _ics(user, start: date, end: date, name: str) -> str:
     """The person's calendar, written once per data version (app/cache.py); only its DTSTAMP, the moment
     of this download, is put in per request."""
-    base_url = request.url_root
+    base_url = configured_base_url()
 
     def write() -> str:
         # Need-to-know, with nothing that leaves the app naming a child: no name in it is a read to log.

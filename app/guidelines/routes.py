@@ -24,6 +24,7 @@ from app.guidelines.services import (
     review_without_changes,
     save_draft,
 )
+from app.params import int_arg
 from app.permissions import authorize, can
 
 
@@ -206,7 +207,7 @@ def version_view(slug: str, number: int):
 @login_required
 def diff_view(slug: str):
     guideline = _guideline_or_404(slug)
-    old_n, new_n = request.args.get("fra", type=int), request.args.get("til", type=int)
+    old_n, new_n = int_arg("fra"), int_arg("til")
     if old_n is None or new_n is None:
         abort(404)
     old, new = _version_or_404(guideline, old_n), _version_or_404(guideline, new_n)
@@ -223,7 +224,7 @@ def diff_view(slug: str):
 def coverage_view(slug: str):
     entry = _entry_or_404(slug)
     authorize("guidelines.coverage", entry)
-    content = pages.coverage_html(current_user.home, entry, request.args.get("afdeling", type=int))
+    content = pages.coverage_html(current_user.home, entry, int_arg("afdeling"))
     if content is None:
         abort(404)
     return render_template("guidelines/coverage.html", entry=entry, content=content)

@@ -19,6 +19,7 @@ from app.onboarding.services import (
     assign,
     complete_item,
 )
+from app.params import int_arg
 from app.people.models import Membership, User
 from app.permissions import authorize, can, requires
 
@@ -114,7 +115,7 @@ def complete(checklist_id: int, item_id: int):
 @login_required
 @requires("onboarding.overview")
 def overview():
-    content = pages.overview_html(request.args.get("afdeling", type=int), request.args.get("vis") == "alle")
+    content = pages.overview_html(int_arg("afdeling"), request.args.get("vis") == "alle")
     if content is None:
         abort(404)
     return render_template("onboarding/overview.html", content=content)
@@ -135,8 +136,8 @@ def assign_checklist():
         ChecklistTemplate.home_id == current_user.home_id, ChecklistTemplate.is_retired.is_(False))
         .order_by(danish(ChecklistTemplate.name))).all()
     form = AssignForm(people=people, templates=templates)
-    if request.method == "GET" and request.args.get("person", type=int):
-        form.user_id.data = request.args.get("person", type=int)
+    if request.method == "GET" and int_arg("person"):
+        form.user_id.data = int_arg("person")
     if form.validate_on_submit():
         person = db.session.get(User, form.user_id.data)
         template = db.session.get(ChecklistTemplate, form.template_id.data)

@@ -8,6 +8,7 @@ from app import clock
 from app.cache import cached
 from app.database import danish
 from app.extensions import db
+from app.params import int_arg
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
@@ -45,9 +46,9 @@ def _person_or_404(person_id: int) -> User:
 @requires("people.list")
 def index():
     q = request.args.get("q", "").strip()[:100]
-    department_id = request.args.get("afdeling", type=int)
+    department_id = int_arg("afdeling")
     status = request.args.get("status", "current")
-    page = max(request.args.get("side", 1, type=int) or 1, 1)
+    page = max(int_arg("side", 1) or 1, 1)
     result = listing(current_user.home_id, q=q, department_id=department_id, status=status, page=page,
                      today=clock.today())
     return render_template("people/index.html", listing=result, q=q, department_id=department_id, status=status,

@@ -1,6 +1,7 @@
 """Read-only JSON and CSV of a home's indicators for the region's BI tools, behind a per-home API key.
 
-The key goes in an `Authorization: Bearer <key>` header (or `?token=` for tools that cannot set headers).
+The key goes in an `Authorization: Bearer <key>` header, and only there: a key in the URL ends up in access
+logs, proxy logs and browser histories.
 Every refusal is a short JSON error with no data: 401 for a missing, unknown or revoked key, 404 for a
 department that is not the key's home's, 400 for a malformed or future month.
 """
@@ -14,7 +15,9 @@ from datetime import date
 from flask import Response, jsonify, request
 
 from app import clock
+from app import exports as spreadsheet
 from app.extensions import db
+from app.params import parse_id
 from app.quality import bp, services
 from app.quality.services import QualityError
 
@@ -39,12 +42,12 @@ def _error(status: int, message: str) -> Response:
 
 def _home():
     header = request.headers.get("Authorization", "")
-    raw = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token")
+    raw = header[7:].strip() if header.lower().startswith("bearer ") else None
     token = services.token_for(raw)
     if token is None:
         raise ApiError(401, "Ugyldig eller tilbagekaldt API-nøgle.")
-    token.last_used_at = clock.now()
-    db.session.commit()
+    if token.note_use():
+        db.session.commit()
     from app.people.models import Home
 
     return db.session.get(Home, token.home_id)
@@ -54,10 +57,11 @@ def _department(home):
     raw = request.args.get("department", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    department_id = parse_id(raw)
+    if department_id is None:
         raise ApiError(404, "Afdelingen findes ikke.")
     try:
-        return services.department_of(home, int(raw))
+        return services.department_of(home, department_id)
     except QualityError as error:
         raise ApiError(404, "Afdelingen findes ikke.") from error
 
@@ -69,19 +73,12 @@ def _month(name: str, today: date) -> date | None:
         raise ApiError(400, str(error)) from error
 
 
-def _safe(value):
-    """Keep spreadsheet programs from reading a text cell as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(columns: list[str], rows: list[dict], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row[c] is None else _safe(row[c]) for c in columns])
+        writer.writerow(["" if row[c] is None else spreadsheet.cell(row[c]) for c in columns])
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -55,8 +55,20 @@ class QualityApiToken(db.Model):
     hint: Mapped[str] = mapped_column(String(12))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    #: The first use on the day a key was last used: bookkeeping, written at most once a day.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    #: No page derives anything from when a key was last used: noting it does not change the data version.
+    cache_ignored_columns = frozenset({"last_used_at"})
+
+    def note_use(self) -> bool:
+        """Note that the key is used today (Europe/Copenhagen); False when today's use is already noted, so a
+        BI tool polling every minute writes once a day."""
+        if self.last_used_at is not None and clock.to_local(self.last_used_at).date() == clock.today():
+            return False
+        self.last_used_at = clock.now()
+        return True
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,7 @@ from werkzeug.routing import BuildError
 from app import clock
 from app.extensions import db
 from app.need_to_know import View, hidden_text
+from app.params import parse_id
 from app.permissions import authorize, can, leads_department, requires
 from app.quality import api, bp, services  # noqa: F401 - api registers the token-authenticated routes
 from app.quality.forms import TokenForm
@@ -33,10 +34,11 @@ def _scope():
     home = current_user.home
     raw = request.args.get("afdeling", "").strip()
     if raw:
-        if not raw.isdigit():
+        department_id = parse_id(raw)
+        if department_id is None:
             abort(404)
         try:
-            department = services.department_of(home, int(raw))
+            department = services.department_of(home, department_id)
         except QualityError:
             abort(404)
         authorize("quality.department", department)

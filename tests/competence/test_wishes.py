@@ -226,3 +226,76 @@ def test_a_wish_for_a_far_future_year_is_refused(app, client, set_today, home_se
     _login(client, "ansat@x.dk")
     response = client.post("/competence/wishes/new", data=_wish(home_setup, year=year))
     assert response.status_code == 400 and _count(app) == 0
+
+
+def _own_wish_for(app, client, ids, year):
+    client.post("/competence/wishes/new", data=_wish(ids, year=year))
+    with app.app_context():
+        return db.session.scalar(select(CourseWish.id).where(CourseWish.year == year))
+
+
+def _year_of(app, wish_id):
+    with app.app_context():
+        return db.session.get(CourseWish, wish_id).year
+
+
+def test_moving_a_wish_into_a_round_whose_deadline_has_passed_is_refused(app, client, set_today, home_setup):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    wish_id = _own_wish_for(app, client, home_setup, 2028)
+    set_today(datetime(2026, 10, 2, 0, 0, 0, tzinfo=clock.TZ))
+    response = client.post(f"/competence/wishes/{wish_id}/edit", data=_wish(home_setup, year=2027, version="1"))
+    assert response.status_code == 400 and "Fristen er overskredet" in response.get_data(as_text=True)
+    assert _year_of(app, wish_id) == 2028
+    assert client.post(f"/competence/wishes/{wish_id}/edit",
+                       data=_wish(home_setup, year=2028, title="KRAP", version="1")).status_code == 302
+
+
+def test_the_last_moment_of_the_deadline_still_lets_a_wish_move_into_the_round(app, client, set_today, home_setup):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    wish_id = _own_wish_for(app, client, home_setup, 2028)
+    set_today(datetime(2026, 10, 1, 23, 59, 59, tzinfo=clock.TZ))
+    response = client.post(f"/competence/wishes/{wish_id}/edit", data=_wish(home_setup, year=2027, version="1"))
+    assert response.status_code == 302 and _year_of(app, wish_id) == 2027
+
+
+@pytest.mark.parametrize("mover", ["ansat@x.dk", "leder@x.dk"])
+def test_moving_a_wish_into_a_locked_overview_is_refused(app, client, make_client, set_today, home_setup, mover):
+    set_today(datetime(2026, 9, 20, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    wish_id = _own_wish_for(app, client, home_setup, 2028)
+    leader = make_client()
+    _login(leader, "leder@x.dk")
+    assert leader.post(f"/competence/overview/{home_setup['dep']}/forward?aar=2027").status_code == 302
+    actor = client if mover == "ansat@x.dk" else leader
+    response = actor.post(f"/competence/wishes/{wish_id}/edit", data=_wish(home_setup, year=2027, version="1"))
+    assert response.status_code == 400 and "er låst" in response.get_data(as_text=True)
+    assert _year_of(app, wish_id) == 2028
+
+
+@pytest.mark.parametrize("title", ["KRAP\x01", "\x00", "Low\x1barousal"])
+def test_a_wish_title_with_control_characters_is_refused_at_the_form(app, client, set_today, home_setup, title):
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new", data=_wish(home_setup, title=title, reason="Linje 1\n\tLinje 2"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "usynlige kontroltegn" in html and "Studio3" in html
+    assert _count(app) == 0
+
+
+def test_a_need_closed_with_a_control_character_in_its_note_stays_open(app, client, set_today, home_setup):
+    from app.competence.models import CompetenceNeed
+
+    set_today(datetime(2026, 9, 15, 12, tzinfo=clock.TZ))
+    with app.app_context():
+        need = CompetenceNeed(home_id=home_setup["home"], department_id=home_setup["dep"], description="Nyt barn",
+                              raised_on=clock.today(), source="gap", raised_by_id=home_setup["head"])
+        db.session.add(need)
+        db.session.commit()
+        need_id = need.id
+    _login(client, "chef@x.dk")
+    response = client.post(f"/competence/needs/{need_id}/close", data={"note": "Løst\x00"}, follow_redirects=True)
+    assert "usynlige kontroltegn" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(CompetenceNeed, need_id).closed_on is None

@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from app.cycle.models import CalendarToken
 from app.extensions import db
 from app.people.models import User
 
-FEED = re.compile(r'value="(http://localhost/cycle/feed/[^"]+\.ics)"')
+FEED = re.compile(r'value="(https?://[^/"]+/cycle/feed/[^"]+\.ics)"')
 
 
 def parse(raw: bytes) -> list[dict]:
@@ -50,7 +51,7 @@ def unescape(value: str) -> str:
 def _subscribe(client) -> str:
     response = client.post("/cycle/kalender/link")
     assert response.status_code == 200
-    return FEED.search(response.get_data(as_text=True)).group(1).replace("http://localhost", "")
+    return urlsplit(FEED.search(response.get_data(as_text=True)).group(1)).path
 
 
 def test_feed_is_valid_icalendar_with_stable_all_day_events(app, people, import_guidelines, login):
@@ -68,7 +69,7 @@ def test_feed_is_valid_icalendar_with_stable_all_day_events(app, people, import_
     assert re.fullmatch(r"\d{8}T\d{6}Z", event["DTSTAMP"])
     assert unescape(event["SUMMARY"]) == "Afdelingslederen sender oversigten over ønsker til tilbudslederen."
     assert "Afdeling: Skovbrynet" in unescape(event["DESCRIPTION"])
-    assert event["URL"] == "http://localhost/guidelines/testaarshjul"
+    assert event["URL"] == app.config["BASE_URL"].rstrip("/") + "/guidelines/testaarshjul"
     # This year and next; only the leader's own department; the same UIDs on the next fetch.
     assert f"cycle-{people.home}-testaarshjul-oversigt-{people.dep_a}-2027-10-31@kompetenceportalen" in by_uid
     assert not any(f"-oversigt-{people.dep_b}-" in u for u in by_uid)
@@ -163,3 +164,19 @@ def test_fetching_the_feed_notes_when_but_keeps_cached_pages(app, people, import
     with app.app_context():
         assert cache.current_version() == before
         assert db.session.scalar(select(CalendarToken.last_used_at)) is not None
+
+
+def test_feed_links_use_the_configured_address_never_the_host_header(app, people, import_guidelines, login,
+                                                                    monkeypatch):
+    import_guidelines()
+    monkeypatch.setitem(app.config, "BASE_URL", "https://kompetence.example.dk/")
+    client = login(people.leader_a)
+    page = client.post("/cycle/kalender/link").get_data(as_text=True)  # asked for at http://localhost
+    feed_url = FEED.search(page).group(1)
+    assert feed_url.startswith("https://kompetence.example.dk/cycle/feed/") and "http://localhost" not in page
+    client.post("/auth/logout")
+    for response in (client.get(urlsplit(feed_url).path, headers={"Host": "evil.example"}),
+                     client.get(urlsplit(feed_url).path, base_url="http://evil.example")):
+        assert response.status_code == 200
+        urls = [e["URL"] for e in parse(response.data) if "URL" in e]
+        assert urls and all(u.startswith("https://kompetence.example.dk/") for u in urls)

@@ -14,7 +14,9 @@ def test_head_schedules_meetings_and_duties_take_their_dates(app, people, import
     import_guidelines()
     client = login(people.head)
     assert client.get("/cycle/moeder/ny").status_code == 200
-    for day, title in (("2026-02-12", "Årets første møde\x00"), ("2026-11-25", "Årets sidste møde"),
+    response = client.post("/cycle/moeder/ny", data={"held_on": "2026-02-12", "title": "Årets første møde\x00"})
+    assert response.status_code == 400 and "usynlige kontroltegn" in response.get_data(as_text=True)
+    for day, title in (("2026-02-12", "Årets første møde"), ("2026-11-25", "Årets sidste møde"),
                        ("2026-05-20", "")):
         response = client.post("/cycle/moeder/ny", data={"held_on": day, "title": title})
         assert response.status_code == 302, response.get_data(as_text=True)

@@ -75,8 +75,11 @@ def test_date_and_note_are_required_where_asked(app, org, make_client):
     response = leader.post(item_url(org, 3), data={"note": "  "})
     assert response.status_code == 400 and "Skriv en note til punktet." in response.get_data(as_text=True)
     assert not _item(app, org.item_ids[3])["done"]
-    assert leader.post(item_url(org, 3), data={"note": "Bekræftet\x00 af bureauet\n"}).status_code == 302
-    assert _item(app, org.item_ids[3])["note"] == "Bekræftet af bureauet"
+    response = leader.post(item_url(org, 3), data={"note": "Bekræftet\x00 af bureauet\n"})
+    assert response.status_code == 400 and "usynlige kontroltegn" in response.get_data(as_text=True)
+    assert not _item(app, org.item_ids[3])["done"]
+    assert leader.post(item_url(org, 3), data={"note": "Bekræftet\taf bureauet\n"}).status_code == 302
+    assert _item(app, org.item_ids[3])["note"] == "Bekræftet\taf bureauet"
 
 
 def test_temp_cannot_tick_a_leaders_item(app, org, make_client):

@@ -42,11 +42,12 @@ def test_head_creates_a_key_shown_once_and_stored_only_as_a_hash(app, client, ho
     assert "Regionens BI" in page and key not in page
 
 
-def test_key_name_loses_control_characters(app, client, homes, registry):
+def test_key_name_with_control_characters_is_refused(app, client, homes, registry):
     login(client, homes[0].head)
-    _create_key(client, label="Regionens\x00 BI\x1b")
+    response = client.post("/quality/tokens", data={"label": "Regionens\x00 BI\x1b"})
+    assert response.status_code == 400 and "usynlige kontroltegn" in response.get_data(as_text=True)
     with app.app_context():
-        assert db.session.scalar(select(QualityApiToken.label)) == "Regionens BI"
+        assert db.session.scalar(select(QualityApiToken.label)) is None
 
 
 def test_key_needs_a_name(app, client, homes, registry):
@@ -71,7 +72,7 @@ def test_current_figures_as_json_and_csv(app, client, homes, registry, set_today
                              "title": "Test A", "guideline": "kompetenceudvikling", "met": 3, "total": 4,
                              "share": 75.0, "light": "red"}]
     assert "Bo Bech" not in response.get_data(as_text=True)  # figures, not names
-    response = client.get(f"/quality/api/current.csv?token={key}&department={homes[0].dep_b}")
+    response = client.get(f"/quality/api/current.csv?department={homes[0].dep_b}", headers=_bearer(key))
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0]["department"] == "Fyrtårnet" and rows[0]["met"] == "3" and rows[0]["share"] == "75.0"
@@ -195,3 +196,43 @@ def test_revoking_needs_a_csrf_token(app, client, homes, registry):
     assert client.post(f"/quality/tokens/{token_id}/revoke", csrf=False).status_code == 400
     with app.app_context():
         assert db.session.get(QualityApiToken, token_id).is_active
+
+
+def _data_version(app) -> int:
+    from app.cache import DataVersion
+
+    with app.app_context():
+        return db.session.scalar(select(DataVersion.value)) or 0
+
+
+def test_a_key_in_the_url_is_not_accepted(app, client, homes, registry):
+    login(client, homes[0].head)
+    key = _create_key(client)
+    client.post("/auth/logout")
+    response = client.get(f"/quality/api/current.json?token={key}")
+    assert response.status_code == 401 and "rows" not in response.get_json()
+    assert client.get("/quality/api/current.json", headers=_bearer(key)).status_code == 200
+
+
+def test_api_reads_never_change_the_data_version(app, client, homes, registry, set_today):
+    from datetime import datetime
+
+    from app import clock
+
+    set_today(datetime(2026, 3, 10, 8, 0, tzinfo=clock.TZ))
+    login(client, homes[0].head)
+    key = _create_key(client)
+    client.post("/auth/logout")
+    before = _data_version(app)
+    for moment in (datetime(2026, 3, 10, 8, 1), datetime(2026, 3, 10, 23, 59), datetime(2026, 3, 11, 0, 0)):
+        set_today(moment.replace(tzinfo=clock.TZ))
+        for url in ("/quality/api/current.json", "/quality/api/history.csv"):
+            assert client.get(url, headers=_bearer(key)).status_code == 200
+        if moment.day == 10:
+            with app.app_context():  # the first use of the day is noted, later ones that day are not
+                noted = clock.to_local(db.session.scalar(select(QualityApiToken.last_used_at)))
+                assert noted == datetime(2026, 3, 10, 8, 1, tzinfo=clock.TZ)
+    assert _data_version(app) == before
+    with app.app_context():
+        noted = clock.to_local(db.session.scalar(select(QualityApiToken.last_used_at)))
+        assert noted == datetime(2026, 3, 11, 0, 0, tzinfo=clock.TZ)
