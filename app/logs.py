@@ -94,10 +94,12 @@ def init_app(app: Flask) -> None:
         pool_logger.addHandler(handler)
         pool_logger.propagate = False
 
-    @app.before_request
     def assign_request_id():
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    # First of all hooks, so a request another hook refuses (a CSRF failure, say) has its id too.
+    app.before_request_funcs.setdefault(None, []).insert(0, assign_request_id)
 
     @app.after_request
     def send_request_id(response):

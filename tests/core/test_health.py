@@ -128,3 +128,9 @@ def test_an_unexpected_error_is_one_json_line_with_the_request_id(app, capsys):
     assert "RuntimeError: kaput" in line["exception"]
     with fresh.app_context():
         db.engine.dispose()
+
+
+def test_a_request_refused_before_the_view_has_a_request_id_too(client):
+    response = client.post("/auth/login", data={"email": "a@example.dk", "password": "x"}, csrf=False,
+                           headers={"X-Request-ID": "csrf-1"})
+    assert response.status_code == 400 and response.headers["X-Request-ID"] == "csrf-1"
