@@ -143,3 +143,13 @@ def test_the_real_start_works_with_a_good_environment(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "healthz" in result.stdout
     assert (tmp_path / "secret_key").exists()
+
+
+def test_gunicorn_with_the_repository_config_refuses_a_bad_setting_before_any_worker_starts(tmp_path):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("KP_", "SMTP_", "DATABASE_URL"))}
+    environ.update(PYTHONPATH=str(ROOT), KP_INSTANCE_DIR=str(tmp_path), KP_TRUSTED_PROXIES="one")
+    result = subprocess.run([sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0"], cwd=ROOT, env=environ,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Kompetenceportalen cannot start:\n- KP_TRUSTED_PROXIES='one' is not a whole number." in result.stderr
+    assert "Booting worker" not in result.stderr and "Traceback" not in result.stderr
