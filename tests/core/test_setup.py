@@ -86,3 +86,12 @@ def test_guideline_import_works_right_after_setup(app, runner):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Guideline.id))) > 0
+
+
+def test_make_run_demo_step_leaves_a_set_up_database_alone(app, runner):
+    assert runner.invoke(args=OPTIONS).exit_code == 0
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0 and "already has data; the demo was not loaded" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(Home.name)).all() == ["Solsikken"]
+        assert db.session.scalar(select(func.count(User.id))) == 1
