@@ -98,13 +98,14 @@ def test_sql_parameter_values_are_hidden_from_errors(app):
     assert engine_options("sqlite:///x.db")["hide_parameters"] is True
     with app.app_context():
         home = make_home()
-        make_user(home, email="hemmelig.person@example.dk")
+        make_user(home, email="same@example.dk")
         db.session.commit()
         with pytest.raises(IntegrityError) as error:
-            make_user(home, email="hemmelig.person@example.dk")
+            make_user(home, email="same@example.dk", name="Hemmelig Person")
             db.session.flush()
         db.session.rollback()
-    assert "hemmelig.person" not in str(error.value)
+    # PostgreSQL's own message may quote the clashing value; the values SQLAlchemy sent are never shown.
+    assert "Hemmelig Person" not in str(error.value)
     assert "SQL parameters hidden" in str(error.value)
 
 
