@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from flask.logging import default_handler
 
 REQUEST_ID_HEADER = "X-Request-ID"
 #: The WSGI environ key gunicorn's access log reads the logged-in user's id from (`%({kp.user_id}e)s`).
@@ -85,6 +86,7 @@ def json_handler() -> logging.Handler:
 
 
 def init_app(app: Flask) -> None:
+    app.logger.removeHandler(default_handler)  # Flask's plain-text handler would write every line twice
     if not any(isinstance(h.formatter, JSONFormatter) for h in app.logger.handlers):
         app.logger.addHandler(json_handler())
     pool_logger = logging.getLogger("sqlalchemy.pool")

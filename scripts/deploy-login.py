@@ -2,7 +2,7 @@
 
 The requests carry the headers the README's reverse proxy sets (X-Forwarded-Proto: https, X-Forwarded-For),
 and cookies are kept by hand, as a browser behind HTTPS would keep the app's Secure cookies.
-Usage: python3 scripts/deploy-login.py BASE_URL EMAIL START_CODE NAME
+Usage: python3 scripts/deploy-login.py BASE_URL EMAIL START_CODE NAME   (prints the session's cookies last)
 """
 
 import re
@@ -55,6 +55,7 @@ def main(base: str, email: str, start_code: str, name: str) -> None:
     status, _, html = fetch("/")
     assert status == 200 and name in html, status
     print(f"logged in as {email}")
+    print("cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()))
 
 
 if __name__ == "__main__":

@@ -124,4 +124,22 @@ for hook in "$src"/scripts/deploy-test.d/*; do
     "$hook" >"$work/hook-$(basename "$hook").log" 2>&1 || fail "hook $(basename "$hook")"
 done
 
-echo "deploy-test: OK (README Deployment block, login as the head, access log, cron lines)"
+# Last, an outage: with the database gone, /healthz says 503, pages are the Danish 503 page, and each failed
+# request is at most two log lines (its access line and one app line), never a traceback.
+cookie="$(sed -n 's/^cookie: //p' "$work/login.log")"
+"$src/scripts/pg-throwaway.sh" stop "$pg_dir" >/dev/null
+before="$(wc -l <"$work/gunicorn.log")"
+for n in 1 2 3 4 5; do
+    status="$(curl -s -o "$work/outage.html" -w '%{http_code}' -H "Cookie: $cookie" -H "X-Forwarded-Proto: https" \
+              -H "X-Request-ID: outage-$n" "$KP_DEPLOY_URL/")"
+    [[ "$status" == 503 ]] || fail "a page during the outage answered $status"
+    grep -q "Kompetenceportalen kan ikke nås lige nu" "$work/outage.html" || fail "no Danish outage page"
+done
+[[ "$(curl -s -o /dev/null -w '%{http_code}' "$KP_DEPLOY_URL/healthz")" == 503 ]] || fail "/healthz during the outage"
+sleep 1
+tail -n "+$((before + 1))" "$work/gunicorn.log" >"$work/outage.log"
+if grep -q "Traceback" "$work/outage.log"; then fail "a traceback in the log during the outage"; fi
+(( $(wc -l <"$work/outage.log") <= 12 )) || fail "more than two log lines per failed request during the outage"
+grep -q '"request_id": "outage-3"' "$work/outage.log" || fail "no JSON app line with the request id"
+
+echo "deploy-test: OK (README Deployment block, login as the head, access log, cron lines, an outage)"

@@ -134,3 +134,4 @@ def test_a_request_refused_before_the_view_has_a_request_id_too(client):
     response = client.post("/auth/login", data={"email": "a@example.dk", "password": "x"}, csrf=False,
                            headers={"X-Request-ID": "csrf-1"})
     assert response.status_code == 400 and response.headers["X-Request-ID"] == "csrf-1"
+
