@@ -7,7 +7,7 @@ touches neither the database nor the logged-in user, and the failure is logged a
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, has_request_context, render_template, request
 from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -22,6 +22,13 @@ def _plain(body: str, status: int) -> Response:
     return response
 
 
+@event.listens_for(db.session, "after_commit")
+def _remember_commit(session) -> None:
+    """A commit in this request: if the database then goes away, the page can say the post was saved."""
+    if has_request_context():
+        g.kp_committed = True
+
+
 def init_app(app: Flask) -> None:
     @app.get("/healthz", endpoint=HEALTH_ENDPOINT)
     def healthz():
@@ -29,16 +36,9 @@ def init_app(app: Flask) -> None:
             db.session.execute(text("SELECT 1"))
         except DBAPIError as error:
             app.logger.warning("Health check failed: the database cannot be reached (%s)", type(error.orig).__name__)
-            _forget(app)
+            _forget()
             return _plain("unavailable", 503)
         return _plain("ok", 200)
-
-    @event.listens_for(db.session, "after_commit")
-    def remember_commit(session):
-        from flask import has_request_context
-
-        if has_request_context():
-            g.kp_committed = True
 
     # Lost or refused connections (and SQLite's "database is locked") are OperationalError or InterfaceError;
     # other database errors are bugs and stay with the general 500 handler in app/web.py.
@@ -48,12 +48,12 @@ def init_app(app: Flask) -> None:
         # One line per failed request, no traceback: an outage must not flood the log.
         app.logger.warning("Database unavailable on %s %s (%s)", request.method, request.path,
                            type(error.orig).__name__ if error.orig is not None else type(error).__name__)
-        _forget(app)
+        _forget()
         return render_template("errors/unavailable.html", posted=request.method == "POST",
                                saved=bool(g.get("kp_committed"))), 503
 
 
-def _forget(app: Flask) -> None:
+def _forget() -> None:
     """Roll back without letting a dead connection raise again, and make `current_user` anonymous for the rest of
     the request, so the error page and the response hooks do not try the database again."""
     try:
