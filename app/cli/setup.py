@@ -36,23 +36,28 @@ def _email(value: str) -> str:
 
 
 @bp.cli.command("setup")
-@click.option("--region", "region_name", prompt="Region (sektor)", help="The region the home belongs to.")
-@click.option("--home", "home_name", prompt="Name of the home (tilbud)", help="The home's name.")
+@click.option("--region", "region_name", help="The region the home belongs to.")
+@click.option("--home", "home_name", help="The home's name.")
 @click.option("--department", "departments", multiple=True,
               help="A department (afdeling); repeat the option or separate names with commas.")
-@click.option("--name", "person_name", prompt="First person's full name", help="The first person's name.")
-@click.option("--email", prompt="First person's e-mail (the login)", help="The first person's e-mail.")
+@click.option("--name", "person_name", help="The first person's name.")
+@click.option("--email", help="The first person's e-mail.")
 @click.option("--role", type=click.Choice(sorted(FIRST_ROLES)), default="head", show_default=True,
               help="head: tilbudsleder; admin: technical administrator.")
-def setup(region_name: str, home_name: str, departments: tuple[str, ...], person_name: str, email: str,
-          role: str) -> None:
+def setup(region_name: str | None, home_name: str | None, departments: tuple[str, ...], person_name: str | None,
+          email: str | None, role: str) -> None:
     """Create the first home, its departments and its first head or administrator, who gets a one-time start
     code. Refuses a database that already has a home. Every option can be given, for scripts; missing ones
     are asked for."""
     if db.session.scalar(select(func.count(Home.id))):
         raise click.ClickException("The database already has a home; nothing was changed. "
                                    "Add departments and people in the app (Organisation).")
+    # Asked only now, so nobody types it all in to be refused.
+    region_name = region_name or click.prompt("Region (sektor)")
+    home_name = home_name or click.prompt("Name of the home (tilbud)")
     names = _split(departments) or _split((click.prompt("Departments (separated by commas)"),))
+    person_name = person_name or click.prompt("First person's full name")
+    email = email or click.prompt("First person's e-mail (the login)")
     region_name, home_name, person_name = (" ".join(v.split()) for v in (region_name, home_name, person_name))
     if not (region_name and home_name and person_name and names):
         raise click.ClickException("Region, home, at least one department and the person's name are all needed.")

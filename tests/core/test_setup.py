@@ -39,7 +39,7 @@ def test_setup_creates_the_home_departments_and_a_head_who_logs_in_with_the_star
 
 
 def test_setup_asks_for_what_the_options_do_not_give(app, runner):
-    answers = "Region Syd\nBørnehuset\nPer Person\nper@example.dk\nLyngen, Kilden\n"
+    answers = "Region Syd\nBørnehuset\nLyngen, Kilden\nPer Person\nper@example.dk\n"
     result = runner.invoke(args=["setup", "--role", "admin"], input=answers)
     assert result.exit_code == 0, result.output
     assert "Departments (separated by commas)" in result.output
@@ -56,6 +56,8 @@ def test_setup_refuses_a_database_that_already_has_a_home(app, runner):
     result = runner.invoke(args=OPTIONS)
     assert result.exit_code == 1
     assert "already has a home; nothing was changed" in result.output
+    asked = runner.invoke(args=["setup"], input="")
+    assert asked.exit_code == 1 and "Region" not in asked.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Home.id))) == 1
         assert db.session.scalar(select(func.count(User.id))) == 0
