@@ -12,6 +12,7 @@ from app.people.models import Department, User
 PUBLIC_ENDPOINTS = {
     "static",  # CSS and JS
     "auth.login",  # the way in
+    "healthz",  # the load balancer's check: "ok" or "unavailable", nothing else (tests/core/test_health.py)
 }
 #: Endpoints that answer to a secret token in the URL instead of a login (404 without a valid one).
 TOKEN_ENDPOINTS_PREFIXES = ("cycle.feed", "quality.api")
