@@ -1,5 +1,5 @@
 # Kompetenceportalen: build, run, test and benchmark. GNU make; every target is described in
-# docs/INFRA-NOTES.md (to be folded into the README).
+# docs/DEVELOPING.md ("Build, test and benchmark infrastructure").
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -44,6 +44,8 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/ensure-system-deps.sh
 
+# `flask demo` loads the demo home only into an empty database: after `flask setup`, or on a database
+# with data, it changes nothing.
 run: venv
 	$(FLASK) db upgrade
 	$(FLASK) demo
@@ -52,7 +54,7 @@ run: venv
 	fi
 	@echo
 	@echo "Kompetenceportalen: http://127.0.0.1:$(PORT)"
-	@echo "Demo logins (password demo1234 for all):"
+	@echo "Demo logins, if the demo home is loaded (password demo1234 for all):"
 	@echo "  tilbudsleder@demo.dk"
 	@echo "  afdelingsleder@demo.dk"
 	@echo "  medarbejder@demo.dk"

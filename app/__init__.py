@@ -9,7 +9,7 @@ from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import Config, TestConfig, engine_options
+from app.config import Config, Settings, TestConfig, check_database, engine_options, instance_dir
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 FEATURES = ("auth", "audit", "dashboard", "people", "guidelines", "cycle", "competence",
@@ -18,18 +18,21 @@ FEATURES = ("auth", "audit", "dashboard", "people", "guidelines", "cycle", "comp
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings (tests pass TESTING and a database URL)."""
-    app = Flask(__name__, instance_relative_config=True)
+    settings = Settings()
+    app = Flask(__name__, instance_path=instance_dir(settings), instance_relative_config=True)
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     base = TestConfig if (config or {}).get("TESTING") else Config
     app.config.from_object(base)
-    environment = base.from_environment(instance)
+    environment = base.from_environment(instance, settings)
     if base is TestConfig:
         environment.pop("SECRET_KEY")
     app.config.update(environment)
     if config:
         app.config.update(config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if not app.testing:
+        check_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if app.config.get("FAKE_TODAY"):
         from datetime import date, datetime
@@ -49,11 +52,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
     _register_blueprints(app)
 
-    from app import logmask, urls, web
+    from app import health, logmask, logs, urls, web
 
+    logs.init_app(app)
     web.init_app(app)
     app.jinja_env.globals["external_url"] = urls.external_url
     logmask.install(app)
+    health.init_app(app)
 
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
@@ -64,7 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
         from app.auth.oidc import password_not_needed
 
         # Static files never load the user: the endpoint is checked first.
-        if (request.endpoint not in {"auth.set_first_password", "auth.logout", "static"}
+        if (request.endpoint not in {"auth.set_first_password", "auth.logout", "static", "healthz"}
                 and current_user.is_authenticated and current_user.must_set_password
                 and not password_not_needed()):
             return redirect(url_for("auth.set_first_password"))

@@ -1,4 +1,4 @@
-"""Top-level flask commands: the demo data set."""
+"""Top-level flask commands: the demo data set, backup and restore (`flask setup` is in app/cli/setup.py)."""
 
 import random
 import time
@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.cli import bp
+from app.cli import setup as _setup  # noqa: F401 - registers `flask setup`
 from app.extensions import db
 from app.hooks import demo_loaders
 from app.people.demo import DEMO_LOGINS, DEMO_PASSWORD, build

@@ -20,6 +20,7 @@ from tests.conftest import DEMO_EMAIL
 PUBLIC_ENDPOINTS = {
     "static",  # CSS and JS
     "auth.login",  # the way in
+    "healthz",  # the load balancer's check: "ok" or "unavailable", nothing else (tests/core/test_health.py)
 }
 #: Endpoints that answer to a secret token in the URL instead of a login (404 without a valid one).
 TOKEN_ENDPOINTS_PREFIXES = ("cycle.feed", "quality.api")

@@ -1,0 +1,50 @@
+"""gunicorn settings for Kompetenceportalen (read automatically when gunicorn starts in this directory).
+
+Access log: one line per request with the time (with zone), request id, status, duration, the logged-in
+user's id (never a name, never a token), method and path without the query string. App logs: one JSON
+object per line with the same request id (app/logs.py). The environment is checked before any worker starts,
+so a bad setting stops gunicorn with one clear message instead of workers failing over and over.
+Override any value on the command line, e.g. `gunicorn --workers 8 wsgi:app`.
+"""
+
+import logging
+import sys
+
+bind = "127.0.0.1:8000"
+workers = 4
+wsgi_app = "wsgi:app"
+timeout = 60
+graceful_timeout = 30
+
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+access_log_format = (
+    "%(t)s request_id=%({x-request-id}o)s status=%(s)s duration_ms=%(M)s user_id=%({kp.user_id}e)s "
+    'method=%(m)s path="%(U)s" bytes=%(B)s'
+)
+
+
+def on_starting(server):
+    """Refuse to start with a bad environment or an unreachable database: one message, exit status 1."""
+    from app import create_app
+    from app.config import ConfigError
+    from app.extensions import db
+
+    try:
+        application = create_app()
+    except ConfigError as error:
+        print(f"Kompetenceportalen cannot start:\n{error}", file=sys.stderr)
+        sys.exit(1)
+    with application.app_context():
+        db.engine.dispose()  # workers build their own app and connections after the fork
+
+
+def post_worker_init(worker):
+    """Where the log filters (app/logs.py LOG_FILTERS, e.g. masking calendar feed tokens in paths) are put on
+    gunicorn's access and error logs, once the app (which registers them) is loaded."""
+    from app.logs import attach_filters
+
+    for name in ("gunicorn.access", "gunicorn.error"):
+        for handler in logging.getLogger(name).handlers:
+            attach_filters(handler)
