@@ -74,6 +74,9 @@ class Config:
             "TRUSTED_PROXIES": int(os.environ.get("KP_TRUSTED_PROXIES", "0")),
             "FAKE_TODAY": os.environ.get("KP_FAKE_TODAY", ""),
             "OUTBOX_DIR": os.environ.get("KP_OUTBOX_DIR", ""),
+            # h7: reminders and backups
+            "MAIL_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "30")),
+            "BACKUP_DIR": os.environ.get("KP_BACKUP_DIR", ""),
         }
 
 
