@@ -19,7 +19,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.message import EmailMessage

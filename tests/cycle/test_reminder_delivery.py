@@ -126,7 +126,8 @@ def test_a_run_killed_after_one_e_mail_leaves_the_rest_for_the_next_run(app, peo
     assert recipients.count(first) == 1  # the killed run's e-mail is not sent again
     assert set(about_wishes(collector.messages)) == PERMANENT
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ReminderLog).where(ReminderLog.sent_at.is_(None))) == 0
+        unsent = select(func.count()).select_from(ReminderLog).where(ReminderLog.sent_at.is_(None))
+        assert db.session.scalar(unsent) == 0
 
 
 def test_a_run_killed_while_holding_a_claim_leaves_it_until_the_lease_ends(app, people, import_guidelines, serve):
