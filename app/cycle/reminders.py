@@ -125,8 +125,10 @@ def _claim(user_id: int, today: date) -> str | None:
     lease_ended = now - CLAIM_LEASE
     other = aliased(ReminderLog)
     start_of_day = clock.end_of_day(today - timedelta(days=1))
+    # Mailed today: a reminder of today's was sent (also when --date names another day), or any reminder
+    # went out since midnight.
     busy = exists().where(other.user_id == user_id, or_(
-        other.sent_at > start_of_day,
+        and_(other.sent_at.is_not(None), other.sent_on == today), other.sent_at > start_of_day,
         and_(other.sent_at.is_(None), other.claimed_at.is_not(None), other.claimed_at >= lease_ended)))
     claimed = db.session.execute(
         update(ReminderLog)
