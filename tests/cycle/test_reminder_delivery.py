@@ -145,3 +145,31 @@ def test_a_run_killed_while_holding_a_claim_leaves_it_until_the_lease_ends(app, 
     assert later.returncode == 0, later.stdout + later.stderr
     recipients = [m["To"] for m in collector.messages]
     assert set(about_wishes(collector.messages)) == PERMANENT and len(recipients) == len(set(recipients))
+
+
+def test_a_run_stopped_by_hand_mid_run_gives_back_its_claim_and_the_next_run_sends_the_rest(
+        app, people, import_guidelines, runner, serve, monkeypatch):
+    """Ctrl-C (or any exception) while the second e-mail is being sent: the first stays sent, the second
+    person's claim is given back, and a run straight after sends everybody else once."""
+    from app.cycle import reminders
+
+    import_guidelines()
+    collector = serve(Collector())
+    real_send, calls = reminders._Smtp.send, []
+
+    def interrupted(self, message, today):
+        calls.append(message["To"])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_send(self, message, today)
+
+    monkeypatch.setattr(reminders._Smtp, "send", interrupted)
+    stopped = run(runner, DAY)
+    assert stopped.exit_code != 0  # click turns Ctrl-C into "Aborted!"
+    assert len(collector.messages) == 1 and _sent(app) >= 1
+    monkeypatch.setattr(reminders._Smtp, "send", real_send)
+
+    assert run(runner, DAY).exit_code == 0
+    recipients = [m["To"] for m in collector.messages]
+    assert calls[1] in recipients and len(recipients) == len(set(recipients))
+    assert set(about_wishes(collector.messages)) == PERMANENT
