@@ -141,6 +141,20 @@ def _claim(user_id: int, today: date) -> str | None:
     return token if claimed else None
 
 
+def _claimed_reminders(duties: _HomeDuties | None, user_id: int, token: str) -> tuple[list[Reminder], list[int]]:
+    """What goes into the person's e-mail for the rows a claim holds, and the ids of rows whose duty is done
+    since or no longer theirs. Every task that leaves the app in an e-mail passes through here."""
+    reminders, gone = [], []
+    for row in db.session.scalars(select(ReminderLog).where(ReminderLog.claim == token)):
+        found = duties.still_due(user_id, row.uid) if duties else None
+        if found is None:
+            gone.append(row.id)
+        else:
+            person, task = found
+            reminders.append(Reminder(user_id, person.email, person.name, task, row.kind))
+    return reminders, gone
+
+
 def _release(token: str) -> None:
     db.session.rollback()
     db.session.execute(update(ReminderLog).where(ReminderLog.claim == token, ReminderLog.sent_at.is_(None))
@@ -323,15 +337,7 @@ def send_reminders(today: date | None = None) -> RunResult:
                 result.held += 1
                 continue
             checkpoint("reminders.claimed")  # crash tests: a person's reminders claimed, their e-mail not sent
-            rows = db.session.scalars(select(ReminderLog).where(ReminderLog.claim == token)).all()
-            reminders, gone = [], []
-            for row in rows:
-                found = duties[home_id].still_due(user_id, row.uid) if home_id in duties else None
-                if found is None:
-                    gone.append(row.id)  # done since, or no longer this person's
-                else:
-                    person, task = found
-                    reminders.append(Reminder(user_id, person.email, person.name, task, row.kind))
+            reminders, gone = _claimed_reminders(duties.get(home_id), user_id, token)
             if gone:
                 db.session.execute(delete(ReminderLog).where(ReminderLog.id.in_(gone)))
                 db.session.commit()
