@@ -10,6 +10,10 @@ records change far less often than they are read. So:
 - `cached(name, key, compute)` keeps ``compute()``'s result per (name, key, data version, today) in this
   process, so several gunicorn workers stay correct without talking to each other: a worker that sees a
   new version recomputes. Reading the version costs one small query per request.
+- The version row also holds a random `epoch`. A restore puts the number back (to the backup's, or whatever
+  a pg_dump held), and the next writes would count up through numbers a running server has already cached
+  other data under; so every restore writes a new epoch (`new_epoch`, also `flask cache reset` for an
+  operator after a pg_restore or a change made in SQL), and entries are kept per (epoch, version).
 
 Writes to bookkeeping tables that no derived page reads (login sessions and attempts, audit entries, the
 log of who read a child's record, reminder logs) do not bump the version. Cached values must be plain
@@ -18,12 +22,13 @@ data (dataclasses, tuples, numbers), never ORM objects, which belong to one requ
 
 from __future__ import annotations
 
+import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import BigInteger, Integer, event, inspect
+from sqlalchemy import BigInteger, Integer, String, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -43,7 +48,7 @@ BOOKKEEPING_TABLES = frozenset({
 MAX_ENTRIES = 1024
 
 _ROW_ID = 1
-_READ_VERSION = "SELECT value FROM data_version WHERE id = 1"  # id = _ROW_ID
+_READ_VERSION = "SELECT epoch, value FROM data_version WHERE id = 1"  # id = _ROW_ID
 _CHANGED = "kp_data_changed"
 
 
@@ -52,6 +57,7 @@ class DataVersion(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+    epoch: Mapped[str | None] = mapped_column(String(32))
 
 
 _MISSING = object()
@@ -93,20 +99,26 @@ class Store:
 
 _store = Store(MAX_ENTRIES)
 
-def current_version() -> int:
-    """The data version, read once per request (0 when the row does not exist yet)."""
+def current_stamp() -> tuple[str, int]:
+    """The (epoch, data version), read once per request (("", 0) when the row does not exist yet)."""
     if has_app_context() and "kp_data_version" in g:
         return g.kp_data_version
     # Plain SQL on the session's connection (same transaction): this runs on nearly every request.
-    value = db.session.connection().exec_driver_sql(_READ_VERSION).scalar() or 0
+    row = db.session.connection().exec_driver_sql(_READ_VERSION).first()
+    stamp = (row[0] or "", row[1] or 0) if row else ("", 0)
     if has_app_context():
-        g.kp_data_version = value
-    return value
+        g.kp_data_version = stamp
+    return stamp
+
+
+def current_version() -> int:
+    """The data version (0 when the row does not exist yet)."""
+    return current_stamp()[1]
 
 
 def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
-    """compute() once per (name, key, data version, today) in this process."""
-    full_key = (name, key, current_version(), clock.today())
+    """compute() once per (name, key, epoch and data version, today) in this process."""
+    full_key = (name, key, current_stamp(), clock.today())
     value = _store.get(full_key, _MISSING)
     if value is _MISSING:
         value = compute()
@@ -124,10 +136,23 @@ def clear() -> None:
 
 def bump(connection) -> None:
     """Raise the data version inside the caller's transaction (creating the row on first use)."""
+    _write_version(connection, {})
+
+
+def new_epoch(connection) -> str:
+    """Start a new epoch (and raise the version) inside the caller's transaction, so no server keeps using
+    what it cached before: after every restore, and by `flask cache reset`."""
+    epoch = secrets.token_hex(16)
+    _write_version(connection, {"epoch": epoch})
+    return epoch
+
+
+def _write_version(connection, values: dict) -> None:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     table = DataVersion.__table__
-    statement = dialect.insert(table).values(id=_ROW_ID, value=1)
-    statement = statement.on_conflict_do_update(index_elements=[table.c.id], set_={"value": table.c.value + 1})
+    statement = dialect.insert(table).values(id=_ROW_ID, value=1, **values)
+    statement = statement.on_conflict_do_update(index_elements=[table.c.id],
+                                                set_={"value": table.c.value + 1, **values})
     connection.execute(statement)
     if has_app_context():
         g.pop("kp_data_version", None)

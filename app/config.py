@@ -202,6 +202,9 @@ class Config:
             "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": env.integer("KP_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60, minimum=1),
             "LOGIN_ADDRESS_FREE_FAILURES": env.integer("KP_LOGIN_ADDRESS_FREE_FAILURES", 20, minimum=1),
             "LOGIN_ADDRESS_MAX_DELAY_SECONDS": env.integer("KP_LOGIN_ADDRESS_MAX_DELAY_SECONDS", 900, minimum=1),
+            # h7: reminders and backups
+            "MAIL_TIMEOUT": env.integer("SMTP_TIMEOUT", 30, minimum=1, maximum=600),
+            "BACKUP_DIR": env.text("KP_BACKUP_DIR"),
         }
         # h1, h6 and others: add your settings here, each in its own block read through `env`.
         env.check()

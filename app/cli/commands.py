@@ -40,19 +40,58 @@ def demo(scale: str, seed: int) -> None:
         click.echo(f"  {email:<26} {role}")
 
 
-@bp.cli.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
-def backup(path: Path | None) -> None:
-    """Write every record to a backup file (default: instance/backups/kompetenceportalen-<time>.json.gz)."""
+def backup_dir() -> Path:
+    """Where backups go: KP_BACKUP_DIR, else backups/ in the instance folder."""
     from flask import current_app
 
-    from app.cli.backup import write_backup
+    return Path(current_app.config.get("BACKUP_DIR") or Path(current_app.instance_path) / "backups")
 
+
+@bp.cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--verify", is_flag=True,
+              help="Do not back up: restore PATH into a scratch database and compare the row counts.")
+def backup(path: Path | None, verify: bool) -> None:
+    """Write every record to a backup file, mode 0600 (default: KP_BACKUP_DIR/kompetenceportalen-<time>.json.gz).
+
+    Login sessions are left out, so after a restore everybody logs in again.
+    """
+    from app.cli.backup import BackupError, verify_backup, write_backup
+
+    if verify:
+        if path is None or not path.is_file():
+            raise click.UsageError("--verify needs the backup file to check")
+        try:
+            problems = verify_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        for problem in problems:
+            click.echo(f"Mismatch: {problem}", err=True)
+        if problems:
+            raise click.ClickException(f"{path} did not verify: {len(problems)} table(s) differ; do not rely on it")
+        click.echo(f"{path} verified: it restores into a scratch database with every table's row count intact.")
+        return
     if path is None:
         stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
-        path = Path(current_app.instance_path) / "backups" / f"kompetenceportalen-{stamp}.json.gz"
+        path = backup_dir() / f"kompetenceportalen-{stamp}.json.gz"
     counts = write_backup(path)
     click.echo(f"Wrote {sum(counts.values())} records from {len(counts)} tables to {path}")
+
+
+@bp.cli.group("cache")
+def cache_group() -> None:
+    """The cache of derived data (app/cache.py)."""
+
+
+@cache_group.command("reset")
+def cache_reset() -> None:
+    """Make every running server drop its cached data: run after pg_restore or a change made directly in SQL."""
+    from app import cache
+
+    with db.engine.begin() as connection:
+        cache.new_epoch(connection)
+    cache.clear()
+    click.echo("New cache epoch written; every server recomputes on its next request.")
 
 
 @bp.cli.command("restore")

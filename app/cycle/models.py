@@ -95,8 +95,9 @@ class CalendarToken(db.Model):
 
 
 class ReminderLog(db.Model):
-    """One reminder to one person about one task on one day. The unique row is claimed before sending,
-    so two runs (the same day, or two servers at once) never send the same reminder twice."""
+    """One reminder to one person about one task, due on one day (`sent_on`). The row is written unsent
+    (`sent_at` empty) when a run finds the reminder due, claimed by a run for a while (`claim`, `claimed_at`)
+    just before the person's e-mail goes out, and marked sent only once the SMTP server accepted it."""
 
     __tablename__ = "reminder_logs"
     __table_args__ = (UniqueConstraint("user_id", "uid", "kind", "sent_on"),)
@@ -108,3 +109,6 @@ class ReminderLog(db.Model):
     sent_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
