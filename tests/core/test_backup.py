@@ -146,7 +146,7 @@ def test_backup_file_is_private_goes_to_the_backup_dir_and_holds_no_login_sessio
                                                                                   monkeypatch):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == demo["employee"]))
-        db.session.add(LoginSession(token="a-live-session-token-0123456789", user=user))
+        db.session.add(LoginSession(token_hash="a-live-session-token-hash-0123456789", user=user))
         db.session.commit()
     monkeypatch.setitem(app.config, "BACKUP_DIR", str(tmp_path / "backups"))
     monkeypatch.setattr("os.umask", lambda mask: 0)  # nothing to rely on: even a permissive umask gives 0600
@@ -155,7 +155,7 @@ def test_backup_file_is_private_goes_to_the_backup_dir_and_holds_no_login_sessio
     [path] = (tmp_path / "backups").glob("kompetenceportalen-*.json.gz")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     raw = gzip.decompress(path.read_bytes()).decode()
-    assert "a-live-session-token" not in raw and "login_sessions" not in json.loads(raw)["tables"]
+    assert "a-live-session-token-hash" not in raw and "login_sessions" not in json.loads(raw)["tables"]
 
     _wipe(app)
     assert runner.invoke(args=["restore", str(path)]).exit_code == 0

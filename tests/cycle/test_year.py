@@ -61,8 +61,8 @@ def test_uids_stay_the_same_across_imports(app, people, import_guidelines):
 
 def test_status_turns_overdue_at_local_midnight_after_the_day(app, people, import_guidelines, login, set_today):
     import_guidelines()
-    client = login(people.employee_a)
     set_today(datetime(2026, 10, 1, 23, 59, tzinfo=clock.TZ))
+    client = login(people.employee_a)  # after the jump: a login lasts at most SESSION_MAX_HOURS
     html = client.get("/cycle/").get_data(as_text=True)
     assert duties(html, "Hver medarbejder sender")[0][0] == "soon"
     set_today(datetime(2026, 10, 2, 0, 0, tzinfo=clock.TZ))
@@ -114,6 +114,7 @@ def test_next_year_and_leap_day(app, people, import_guidelines, login, set_today
     assert "<h1>Årshjul 2027</h1>" in html and "28. februar" in month_section(html, 2)
     assert client.get("/cycle/?aar=2031").status_code == 404
     set_today(date(2027, 6, 1))
+    client = login(people.head)  # months later: the old login has expired (SESSION_MAX_HOURS)
     assert "29. februar" in month_section(client.get("/cycle/?aar=2028").get_data(as_text=True), 2)
 
 
