@@ -23,7 +23,6 @@ from app.appraisals.models import (
     NeuroRecord,
     Talk,
 )
-from app.database import danish_key
 from app.extensions import db
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User, UserRole
@@ -146,8 +145,7 @@ def statuses(home_id: int, kind: str, on: date | None = None, department_ids: It
     query = population_query(home_id, kind, on, department_ids)
     if with_departments:
         query = query.options(selectinload(User.departments))
-    # Sorted in Python: one Danish key per person instead of a collation call per comparison on SQLite.
-    people = sorted(db.session.scalars(query).all(), key=lambda p: (danish_key(p.name), p.id))
+    people = db.session.scalars(query.order_by(User.name_sort_key, User.id)).all()
     return statuses_for(people, kind, on)
 
 

@@ -11,7 +11,6 @@ from app import clock
 from app.competence import distribution
 from app.competence.models import CourseCompletion, CourseWish, Decision, DepartmentOverview, wish_deadline
 from app.cycle.models import MiniMedMeeting
-from app.database import danish
 from app.extensions import db
 from app.hooks import IndicatorResult, indicator
 from app.people.constants import EmploymentType
@@ -24,7 +23,7 @@ def _departments(home, department_id):
     query = select(Department).where(Department.home_id == home.id, Department.is_active.is_(True))
     if department_id is not None:
         query = query.where(Department.id == department_id)
-    return list(db.session.scalars(query.order_by(danish(Department.name))))
+    return list(db.session.scalars(query.order_by(Department.name_sort_key)))
 
 
 def _last_funds_year(home, on: date) -> int:
@@ -43,7 +42,7 @@ def wishes_on_time(home, department_id: int | None, on: date) -> IndicatorResult
         .where(User.home_id == home.id, Membership.department_id.in_(list(departments)),
                User.employment_type == EmploymentType.PERMANENT, User.is_disabled.is_(False),
                User.hired_on <= deadline, (User.left_on.is_(None)) | (User.left_on > deadline))
-        .order_by(danish(User.name), User.id)).all()
+        .order_by(User.name_sort_key, User.id)).all()
     wishes = db.session.execute(select(CourseWish.user_id, CourseWish.submitted_at).where(
         CourseWish.home_id == home.id, CourseWish.year == year, CourseWish.status == "submitted",
         CourseWish.user_id.is_not(None))).all()

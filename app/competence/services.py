@@ -238,7 +238,7 @@ def permanent_staff(department_id: int, on: date) -> list[User]:
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.department_id == department_id, User.employment_type == EmploymentType.PERMANENT,
                User.is_disabled.is_(False), (User.left_on.is_(None)) | (User.left_on > on))
-        .order_by(User.name)))
+        .order_by(User.name_sort_key, User.id)))
 
 
 def missing_submitters(department_id: int, year: int) -> list[User]:

@@ -119,7 +119,7 @@ def staff_on(home_ids, on: date, department_id: int | None = None) -> list[User]
     ).options(selectinload(User.role_rows), selectinload(User.departments))
     if department_id is not None:
         query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
-    return list(db.session.scalars(query.order_by(User.name, User.id)))
+    return list(db.session.scalars(query.order_by(User.name_sort_key, User.id)))
 
 
 def _scope_home_ids(guideline: Guideline) -> list[int]:

@@ -6,7 +6,6 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.cache import cached
-from app.database import danish
 from app.extensions import db
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
@@ -28,7 +27,7 @@ from app.web import render_fragment
 
 def _home_departments():
     return db.session.scalars(
-        select(Department).where(Department.home_id == current_user.home_id).order_by(danish(Department.name))
+        select(Department).where(Department.home_id == current_user.home_id).order_by(Department.name_sort_key)
     ).all()
 
 
@@ -152,7 +151,7 @@ def resources():
     )
     if q:
         query = query.where(func.lower(ResourceFunction.topic).like(f"%{q.lower()}%"))
-    rows = db.session.scalars(query.order_by(danish(ResourceFunction.topic), danish(User.name))).all()
+    rows = db.session.scalars(query.order_by(ResourceFunction.topic_sort_key, User.name_sort_key)).all()
     return render_template("people/resources.html", rows=rows, q=q)
 
 
@@ -168,7 +167,7 @@ def organisation():
     ).all())
     departments = db.session.scalars(
         select(Department).where(Department.home_id == current_user.home_id)
-        .options(selectinload(Department.methods)).order_by(danish(Department.name))
+        .options(selectinload(Department.methods)).order_by(Department.name_sort_key)
     ).all()
     return render_template("people/organisation.html", departments=departments, counts=counts,
                            home=current_user.home)
