@@ -12,7 +12,7 @@ from app import clock
 from app.database import danish_sort_key_column
 from app.dbtypes import UTCDateTime
 from app.extensions import db
-from app.people.constants import HOME_SETTING_DEFAULTS, EmploymentType, Role
+from app.people.constants import HOME_SETTING_DEFAULTS, TEMP_EMPLOYMENT_TYPES, EmploymentType, Role
 
 
 class Region(db.Model):
@@ -159,7 +159,7 @@ class User(UserMixin, db.Model):
     @property
     def is_temp(self) -> bool:
         """Temps are the non-permanent staff: on-call and agency."""
-        return self.employment_type in (EmploymentType.ON_CALL, EmploymentType.AGENCY)
+        return self.employment_type in TEMP_EMPLOYMENT_TYPES
 
     def has_left(self, on: date | None = None) -> bool:
         """Someone has left from their leaving date on."""
