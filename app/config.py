@@ -72,6 +72,8 @@ class Config:
             "MAIL_USE_TLS": _bool("SMTP_STARTTLS"),
             "MAIL_SENDER": os.environ.get("SMTP_SENDER", "kompetenceportalen@localhost"),
             "TRUSTED_PROXIES": int(os.environ.get("KP_TRUSTED_PROXIES", "0")),
+            # h8: the trusted proxy's header telling when it received the request (app/request_start.py).
+            "REQUEST_START_HEADER": os.environ.get("KP_REQUEST_START_HEADER", "X-Request-Start"),
             "FAKE_TODAY": os.environ.get("KP_FAKE_TODAY", ""),
             "OUTBOX_DIR": os.environ.get("KP_OUTBOX_DIR", ""),
         }
