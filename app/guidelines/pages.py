@@ -220,7 +220,7 @@ def _page_parts(home: Home, entry: Entry, who: Reader) -> PageParts:
     return PageParts(
         _html("guidelines/_show_head.html", **context),
         _html("guidelines/_show_overview.html", review_words=rendering.review_words, **context),
-        _html("guidelines/_show_body.html", html=rendering.render_markdown(version.body), related=related,
+        _html("guidelines/_show_body.html", html=version.html, related=related,
               when_words=rendering.when_words, **context),
     )
 

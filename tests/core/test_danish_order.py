@@ -6,12 +6,11 @@ runs inside a query.
 
 from datetime import date
 
-from flask_migrate import upgrade
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from app.database import danish_key, danish_sort_key
 from app.extensions import db
-from app.people.models import Department, Home, User
+from app.people.models import Department, User
 from tests.factories import make_department, make_home, make_user
 
 # Each name sorts before the next: æ/ä, ø/ö, å after z; a name before the longer names it starts;
@@ -63,28 +62,6 @@ def test_a_bulk_insert_outside_the_orm_gets_its_keys_too(app):
         db.session.commit()
         ordered = db.session.scalars(select(User.name).order_by(User.name_sort_key)).all()
     assert ordered == DANISH_ORDER
-
-
-def test_the_migration_fills_the_keys_of_existing_rows(app):
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        try:
-            upgrade(directory="migrations", revision="aada5ede41e5")
-            with db.engine.begin() as connection:
-                connection.execute(text("INSERT INTO regions (id, name) VALUES (1, 'Region')"))
-                for i, name in enumerate(_shuffled(), start=1):
-                    connection.execute(text("INSERT INTO homes (id, region_id, name, settings) "
-                                            "VALUES (:id, 1, :name, '{}')"), {"id": i, "name": name})
-            upgrade(directory="migrations")
-            ordered = db.session.scalars(select(Home.name).order_by(Home.name_sort_key)).all()
-            assert ordered == DANISH_ORDER
-        finally:
-            db.session.remove()
-            with db.engine.begin() as connection:
-                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-            db.drop_all()
-            db.create_all()
 
 
 def test_danish_order_on_the_employee_list(app, demo, auth, client):
