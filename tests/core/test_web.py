@@ -1,6 +1,7 @@
 """Headers, cookies, error pages, Danish formatting and sorting, the clock."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from flask import render_template_string
@@ -81,9 +82,13 @@ def test_danish_dates(app, value, expected):
         assert render_template_string("{{ v|dadate }}", v=value) == expected
 
 
-def test_kroner_format(app):
+@pytest.mark.parametrize(("value", "expected"), [
+    (1234567, "1.234.567 kr."), (0, "0 kr."), (999, "999 kr."), (Decimal("4500.50"), "4.500 kr."),
+    (Decimal("4501.50"), "4.502 kr."), (-1234.4, "-1.234 kr."), (None, "–"),
+])
+def test_kroner_format(app, value, expected):
     with app.test_request_context():
-        assert render_template_string("{{ 1234567|kroner }}") == "1.234.567 kr."
+        assert render_template_string("{{ v|kroner }}", v=value) == expected
 
 
 class TestClock:
