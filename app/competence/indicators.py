@@ -38,7 +38,7 @@ def wishes_on_time(home, department_id: int | None, on: date) -> IndicatorResult
     deadline = wish_deadline(home, year)
     departments = {d.id: d for d in _departments(home, department_id)}
     rows = db.session.execute(
-        select(User, Membership.department_id).join(Membership, Membership.user_id == User.id)
+        select(User.id, User.name, Membership.department_id).join(Membership, Membership.user_id == User.id)
         .where(User.home_id == home.id, Membership.department_id.in_(list(departments)),
                User.employment_type == EmploymentType.PERMANENT, User.is_disabled.is_(False),
                User.hired_on <= deadline, (User.left_on.is_(None)) | (User.left_on > deadline))
@@ -48,14 +48,14 @@ def wishes_on_time(home, department_id: int | None, on: date) -> IndicatorResult
         CourseWish.user_id.is_not(None))).all()
     on_time = {uid for uid, at in wishes if not clock.is_after_deadline(at, deadline)}
     seen, exceptions, met = set(), [], 0
-    for person, dep_id in rows:
-        if person.id in seen:
+    for person_id, name, dep_id in rows:
+        if person_id in seen:
             continue
-        seen.add(person.id)
-        if person.id in on_time:
+        seen.add(person_id)
+        if person_id in on_time:
             met += 1
         else:
-            exceptions.append((person.name, f"{departments[dep_id].name}: intet rettidigt ønske for {year}"))
+            exceptions.append((name, f"{departments[dep_id].name}: intet rettidigt ønske for {year}"))
     return IndicatorResult(met=met, total=len(seen), exceptions=exceptions)
 
 
