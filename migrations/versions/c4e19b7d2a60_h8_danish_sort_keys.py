@@ -58,7 +58,9 @@ def upgrade():
 
 
 def downgrade():
+    # Never rebuild the tables: on SQLite a rebuild drops a table other rows still refer to. SQLite 3.35 and
+    # later drop a plain column in place.
     for table_name, _source, key in reversed(KEYS):
-        with op.batch_alter_table(table_name, schema=None) as batch_op:
+        with op.batch_alter_table(table_name, schema=None, recreate='never') as batch_op:
             batch_op.drop_index(batch_op.f(f'ix_{table_name}_{key}'))
             batch_op.drop_column(key)

@@ -41,5 +41,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('guideline_versions', schema=None) as batch_op:
+    # In place, never a rebuild (see c4e19b7d2a60): other rows refer to guideline versions.
+    with op.batch_alter_table('guideline_versions', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('body_html')
