@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
         else:
             clock.set_now(date.fromisoformat(fake))
 
+    from app import request_start
+
+    request_start.init_app(app)
     _init_extensions(app)
     from app.params import BoundedIntConverter
 

@@ -23,10 +23,11 @@ data (dataclasses, tuples, numbers), never ORM objects, which belong to one requ
 from __future__ import annotations
 
 import secrets
-from collections import OrderedDict
+import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from cachetools import LRUCache
 from flask import g, has_app_context
 from sqlalchemy import BigInteger, Integer, String, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,36 +66,32 @@ _stores: list[Store] = []
 
 
 class Store:
-    """A map kept in this process that forgets its least recently used entries beyond `limit`; `weigh` gives
-    each value's share of the limit (1 per entry unless told, e.g. ``len`` to bound bytes). `clear()` below
-    empties every store."""
+    """A map kept in this process that forgets its least recently used entries beyond `limit` (cachetools'
+    LRUCache); `weigh` gives each value's share of the limit (1 per entry unless told, e.g. ``len`` to bound
+    bytes); a value heavier than the whole limit is not kept. `clear()` below empties every store.
+    A lock guards it: LRUCache is not thread-safe, and gunicorn's gthread workers serve requests in threads."""
 
     def __init__(self, limit: int, weigh: Callable[[object], int] = lambda value: 1):
-        self._entries: OrderedDict[Hashable, object] = OrderedDict()
-        self._limit = limit
-        self._weigh = weigh
-        self._weight = 0
+        self._entries: LRUCache = LRUCache(maxsize=limit, getsizeof=weigh)
+        self._lock = threading.Lock()
         _stores.append(self)
 
     def get(self, key: Hashable, default=None):
-        try:
-            value = self._entries[key]
-        except KeyError:
-            return default
-        self._entries.move_to_end(key)
-        return value
+        with self._lock:
+            return self._entries.get(key, default)
 
     def put(self, key: Hashable, value) -> None:
-        if key in self._entries:
-            return
-        self._entries[key] = value
-        self._weight += self._weigh(value)
-        while self._weight > self._limit and self._entries:
-            self._weight -= self._weigh(self._entries.popitem(last=False)[1])
+        with self._lock:
+            if key in self._entries:
+                return
+            try:
+                self._entries[key] = value
+            except ValueError:  # heavier than the limit alone
+                return
 
     def clear(self) -> None:
-        self._entries.clear()
-        self._weight = 0
+        with self._lock:
+            self._entries.clear()
 
 
 _store = Store(MAX_ENTRIES)

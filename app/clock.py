@@ -26,6 +26,15 @@ def now() -> datetime:
     return datetime.now(UTC) + _offset
 
 
+def received_at() -> datetime:
+    """When the current request reached the server (app/request_start.py), else now: deadlines judge by it."""
+    from flask import g, has_request_context
+
+    if has_request_context() and "request_started_at" in g:
+        return g.request_started_at
+    return now()
+
+
 def run_from(moment: datetime) -> None:
     """Let the clock run on from a moment (demos and load tests): time passes, starting there."""
     global _offset

@@ -205,6 +205,8 @@ class Config:
             # h7: reminders and backups
             "MAIL_TIMEOUT": env.integer("SMTP_TIMEOUT", 30, minimum=1, maximum=600),
             "BACKUP_DIR": env.text("KP_BACKUP_DIR"),
+            # h8: the trusted proxy's header telling when it received the request (app/request_start.py).
+            "REQUEST_START_HEADER": env.text("KP_REQUEST_START_HEADER", "X-Request-Start"),
         }
         # h1, h6 and others: add your settings here, each in its own block read through `env`.
         env.check()

@@ -1,15 +1,17 @@
-"""Database set-up that differs between SQLite and PostgreSQL: pragmas and Danish collation.
+"""Database set-up that differs between SQLite and PostgreSQL (pragmas), and the Danish sort key.
 
-Names are sorted with a collation called "danish" on both engines (Æ, Ø, Å after Z): PostgreSQL
-gets an ICU collation, SQLite a Python one registered on every connection.
+Names are sorted the Danish way (Æ, Ø, Å after Z) by a stored key column next to the name
+(`danish_sort_key_column("name")`), written whenever the name is: the database sorts plain bytes, the same
+on both engines, and an index can serve the ORDER BY. No Python runs inside a query.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import event, text
+from sqlalchemy import LargeBinary, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import mapped_column
 
 from app.extensions import db
 
@@ -28,34 +30,59 @@ def danish_key(value: str) -> tuple[str, str]:
     return "".join(folded), value or ""
 
 
-def _danish_compare(left: str, right: str) -> int:
-    a, b = danish_key(left), danish_key(right)
-    return (a > b) - (a < b)
+def danish_sort_key(value: str | None) -> bytes:
+    """`danish_key` as bytes that sort the same way byte by byte (both engines compare bytes with memcmp).
+
+    The NUL between the folded text and the original sorts a name before every longer name it starts.
+    """
+    folded, original = danish_key(value)
+    return folded.encode() + b"\x00" + original.encode()
 
 
-def danish(column):
-    """Use in order_by: `order_by(danish(User.name))`."""
-    return column.collate("danish")
+_SORT_SOURCE = "danish_sort_of"
+
+
+def danish_sort_key_column(source: str):
+    """The stored Danish sort key of the column `source`; ORDER BY it instead of the name.
+
+    The ORM writes it before every insert and update (`_write_sort_keys`); a Core insert gets it from the
+    column default. A Core UPDATE of the name must set it too. Nullable only so that a migration can add it
+    to a table with rows without rebuilding the table on SQLite; every write fills it.
+    """
+
+    def default(context) -> bytes:
+        return danish_sort_key(context.get_current_parameters().get(source))
+
+    return mapped_column(LargeBinary, default=default, index=True, info={_SORT_SOURCE: source})
+
+
+_sort_keys_by_mapper: dict = {}
+
+
+def _sort_key_columns(mapper) -> list[tuple[str, str]]:
+    found = _sort_keys_by_mapper.get(mapper)
+    if found is None:
+        found = [(prop.key, prop.columns[0].info[_SORT_SOURCE]) for prop in mapper.column_attrs
+                 if _SORT_SOURCE in prop.columns[0].info]
+        _sort_keys_by_mapper[mapper] = found
+    return found
+
+
+@event.listens_for(db.Model, "before_insert", propagate=True)
+@event.listens_for(db.Model, "before_update", propagate=True)
+def _write_sort_keys(mapper, connection, target) -> None:
+    for key, source in _sort_key_columns(mapper):
+        setattr(target, key, danish_sort_key(getattr(target, source)))
 
 
 @event.listens_for(Engine, "connect")
 def _on_connect(dbapi_connection, connection_record):
     module = type(dbapi_connection).__module__
     if module.startswith("sqlite3"):
-        dbapi_connection.create_collation("danish", _danish_compare)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
-
-
-CREATE_PG_COLLATION = "CREATE COLLATION IF NOT EXISTS danish (provider = icu, locale = 'da-DK')"
-
-
-@event.listens_for(db.metadata, "before_create")
-def _create_pg_collation(target, connection, **kw):
-    if connection.dialect.name == "postgresql":
-        connection.execute(text(CREATE_PG_COLLATION))
 
 
 def init_app(app) -> None:

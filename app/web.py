@@ -6,6 +6,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from flask import Flask, g, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
@@ -67,8 +68,7 @@ def kroner(value) -> str:
     """12.345 kr. with Danish thousands separators."""
     if value is None:
         return "–"
-    whole = f"{int(round(value)):,}".replace(",", ".")
-    return f"{whole} kr."
+    return f"{format_decimal(value, format='#,##0', locale='da_DK')} kr."
 
 
 def init_app(app: Flask) -> None:

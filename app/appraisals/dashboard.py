@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from app import clock
 from app.appraisals.models import LU, MU
-from app.appraisals.status import counts, neuro_status, status_of, statuses
+from app.appraisals.status import count_statuses, neuro_status, status_of
 from app.hooks import dashboard_panel
 from app.permissions import can
 
@@ -19,9 +19,9 @@ def talks_panel(user) -> Markup | None:
     if can(user, "appraisals.overview"):
         whole_home = can(user, "appraisals.overview_home")
         scope = None if whole_home else user.department_ids
-        overview = {"mu": counts(statuses(user.home_id, MU, today, scope, with_departments=False))}
+        overview = {"mu": count_statuses(user.home_id, MU, today, scope)}
         if whole_home:
-            overview["lu"] = counts(statuses(user.home_id, LU, today, with_departments=False))
+            overview["lu"] = count_statuses(user.home_id, LU, today)
     own = [s for s in (status_of(user, MU, today), status_of(user, LU, today)) if s is not None]
     if overview is None and not own:
         return None

@@ -14,7 +14,6 @@ from app.appraisals.status import (
     neuro_population_query,
     statuses,
 )
-from app.database import danish
 from app.extensions import db
 from app.hooks import Finding, IndicatorResult, indicator
 from app.need_to_know import PERSON
@@ -42,7 +41,7 @@ def _talks(home, department_id: int | None, on: date, kind: str, reason_never: s
 def neuropedagogy(home, department_id: int | None, on: date) -> IndicatorResult:
     """Counts permanent skilled staff hired more than 3 years ago; met when they have completed it."""
     people = db.session.scalars(neuro_population_query(home.id, on, _scope(department_id))
-                                .order_by(danish(User.name), User.id)).all()
+                                .order_by(User.name_sort_key, User.id)).all()
     people = [p for p in people if on > neuro_deadline(p.hired_on)]
     done = completed_neuro_ids([p.id for p in people], on)
     exceptions = [Finding(p.name, f"Ansat {p.hired_on:%d.%m.%Y}", subject_kind=PERSON, subject_id=p.id)

@@ -17,7 +17,6 @@ from app.appraisals.models import LU, MU, TALK_LABELS, Talk
 from app.appraisals.services import AppraisalError, save_talk
 from app.appraisals.status import DONE, STATUS_LABELS, counts, statuses
 from app.cache import cached
-from app.database import danish
 from app.extensions import db
 from app.need_to_know import View
 from app.params import int_arg
@@ -42,7 +41,7 @@ def _visible_departments() -> list[Department]:
     query = select(Department).where(Department.home_id == current_user.home_id)
     if not can(current_user, "appraisals.overview_home"):
         query = query.where(Department.id.in_(current_user.department_ids or {0}))
-    return list(db.session.scalars(query.order_by(danish(Department.name))))
+    return list(db.session.scalars(query.order_by(Department.name_sort_key)))
 
 
 def _overview_rows(department_id: int | None):
@@ -140,7 +139,7 @@ def _home_leaders() -> list[User]:
 
     query = current_staff_query(current_user.home_id).where(User.id.in_(
         select(UserRole.user_id).where(UserRole.role.in_((Role.DEPARTMENT_LEADER, Role.HEAD)))))
-    return list(db.session.scalars(query.order_by(danish(User.name))))
+    return list(db.session.scalars(query.order_by(User.name_sort_key)))
 
 
 def _wish_choices(person: User) -> list[tuple[int, str]]:

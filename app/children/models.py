@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.database import danish_sort_key_column
 from app.dbtypes import UTCDateTime
 from app.extensions import db
 
@@ -29,6 +30,7 @@ class Child(db.Model):
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     display_name: Mapped[str] = mapped_column(String(60))
+    display_name_sort_key: Mapped[bytes | None] = danish_sort_key_column("display_name")
     reference: Mapped[str] = mapped_column(String(40), default="")
     placement_basis: Mapped[str] = mapped_column(String(10))
     admitted_on: Mapped[date] = mapped_column(Date)

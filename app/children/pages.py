@@ -23,7 +23,6 @@ from app import clock
 from app.cache import cached
 from app.children.models import Child, ContactTeamMember, HandoverRead, IndividualPlanUpdate, PhysioReferral
 from app.children.services import check_children, summary_for
-from app.database import danish
 from app.extensions import db
 from app.people.models import Department
 from app.web import render_fragment
@@ -41,7 +40,7 @@ def _children(home_id: int, department_ids: tuple[int, ...] | None, show_left: b
         query = query.where(Child.left_on <= today)
     else:
         query = query.where(or_(Child.left_on.is_(None), Child.left_on > today))
-    return list(db.session.scalars(query.order_by(danish(Child.display_name), Child.id)))
+    return list(db.session.scalars(query.order_by(Child.display_name_sort_key, Child.id)))
 
 
 class Listed(NamedTuple):
@@ -112,7 +111,7 @@ def departments(home_id: int, only_ids=None) -> list[Department]:
     query = select(Department).where(Department.home_id == home_id, Department.is_active.is_(True))
     if only_ids is not None:
         query = query.where(Department.id.in_(list(only_ids)))
-    return list(db.session.scalars(query.order_by(danish(Department.name))))
+    return list(db.session.scalars(query.order_by(Department.name_sort_key)))
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ from app.children.operations import (
     set_contact_team,
     update_child,
 )
-from app.database import danish
 from app.extensions import db
 from app.params import int_arg
 from app.people.models import Department, Membership, User
@@ -232,7 +231,7 @@ def _department_staff(department_id: int) -> list[User]:
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.department_id == department_id, User.is_disabled.is_(False),
                or_(User.left_on.is_(None), User.left_on > today), User.employment_type == "permanent")
-        .order_by(danish(User.name))))
+        .order_by(User.name_sort_key)))
 
 
 @bp.route("/<int:child_id>/team", methods=["GET", "POST"])

@@ -213,13 +213,12 @@ class CheckSummary:
 
 def placed_children(home_id: int, on: date, department_ids: Iterable[int] | None = None) -> list[Child]:
     """The children placed in a home (or some of its departments) on a day, in Danish name order."""
-    from app.database import danish
 
     query = select(Child).options(joinedload(Child.department)).where(
         Child.home_id == home_id, Child.admitted_on <= on, or_(Child.left_on.is_(None), Child.left_on > on))
     if department_ids is not None:
         query = query.where(Child.department_id.in_(list(department_ids)))
-    return list(db.session.scalars(query.order_by(danish(Child.display_name), Child.id)))
+    return list(db.session.scalars(query.order_by(Child.display_name_sort_key, Child.id)))
 
 
 def summary_for(home_id: int, on: date, department_ids: Iterable[int] | None = None) -> CheckSummary:

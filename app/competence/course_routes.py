@@ -25,7 +25,6 @@ from app.competence.services import (
     raise_need,
     record_completion,
 )
-from app.database import danish
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, choices, has_control_characters
 from app.hooks import emit
@@ -38,7 +37,7 @@ from app.web import render_fragment
 def _departments(action: str) -> list[Department]:
     departments = db.session.scalars(select(Department).where(Department.home_id == current_user.home_id)
                                      .options(selectinload(Department.methods))
-                                     .order_by(danish(Department.name))).all()
+                                     .order_by(Department.name_sort_key)).all()
     return [d for d in departments if can(current_user, action, d)]
 
 
@@ -47,7 +46,7 @@ def _staff(departments) -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.id.in_(select(Membership.user_id).where(
             Membership.department_id.in_([d.id for d in departments]))),
-            (User.left_on.is_(None)) | (User.left_on > today)).order_by(danish(User.name), User.id)))
+            (User.left_on.is_(None)) | (User.left_on > today)).order_by(User.name_sort_key, User.id)))
 
 
 @bp.route("/courses", methods=["GET", "POST"])
@@ -186,7 +185,7 @@ def _plan_facts(year: int) -> dict:
 def _build_plan_facts(home_id: int, year: int) -> PlanFacts:
     departments = db.session.scalars(select(Department).where(Department.home_id == home_id,
                                                               Department.is_active.is_(True))
-                                     .options(selectinload(Department.methods)).order_by(danish(Department.name))).all()
+                                     .options(selectinload(Department.methods)).order_by(Department.name_sort_key)).all()
     needs = db.session.scalars(select(CompetenceNeed).where(CompetenceNeed.home_id == home_id,
                                                             CompetenceNeed.closed_on.is_(None))
                                .options(selectinload(CompetenceNeed.department))

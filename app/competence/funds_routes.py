@@ -20,7 +20,6 @@ from app.competence.forms import BudgetForm, DecisionForm, LineForm, StartDistri
 from app.competence.models import LINE_CATEGORIES, CourseWish, Distribution, DistributionLine, SupervisionSession
 from app.competence.services import CompetenceError, StaleError
 from app.cycle.models import MiniMedMeeting
-from app.database import danish
 from app.extensions import db
 from app.forms import choices
 from app.params import int_arg
@@ -43,7 +42,7 @@ def _year() -> int:
 
 def _departments() -> list[Department]:
     return list(db.session.scalars(select(Department).where(Department.home_id == current_user.home_id)
-                                   .order_by(danish(Department.name))))
+                                   .order_by(Department.name_sort_key)))
 
 
 def _dist_or_404(dist_id: int) -> Distribution:

@@ -11,7 +11,6 @@ from app import clock
 from app.competence import distribution
 from app.competence.models import CourseCompletion, CourseWish, Decision, DepartmentOverview, wish_deadline
 from app.cycle.models import MiniMedMeeting
-from app.database import danish
 from app.extensions import db
 from app.hooks import Finding, IndicatorResult, indicator
 from app.need_to_know import PERSON
@@ -25,7 +24,7 @@ def _departments(home, department_id):
     query = select(Department).where(Department.home_id == home.id, Department.is_active.is_(True))
     if department_id is not None:
         query = query.where(Department.id == department_id)
-    return list(db.session.scalars(query.order_by(danish(Department.name))))
+    return list(db.session.scalars(query.order_by(Department.name_sort_key)))
 
 
 def _last_funds_year(home, on: date) -> int:
@@ -40,25 +39,25 @@ def wishes_on_time(home, department_id: int | None, on: date) -> IndicatorResult
     deadline = wish_deadline(home, year)
     departments = {d.id: d for d in _departments(home, department_id)}
     rows = db.session.execute(
-        select(User, Membership.department_id).join(Membership, Membership.user_id == User.id)
+        select(User.id, User.name, Membership.department_id).join(Membership, Membership.user_id == User.id)
         .where(User.home_id == home.id, Membership.department_id.in_(list(departments)),
                User.employment_type == EmploymentType.PERMANENT, User.is_disabled.is_(False),
                User.hired_on <= deadline, (User.left_on.is_(None)) | (User.left_on > deadline))
-        .order_by(danish(User.name), User.id)).all()
+        .order_by(User.name_sort_key, User.id)).all()
     wishes = db.session.execute(select(CourseWish.user_id, CourseWish.submitted_at).where(
         CourseWish.home_id == home.id, CourseWish.year == year, CourseWish.status == "submitted",
         CourseWish.user_id.is_not(None))).all()
     on_time = {uid for uid, at in wishes if not clock.is_after_deadline(at, deadline)}
     seen, exceptions, met = set(), [], 0
-    for person, dep_id in rows:
-        if person.id in seen:
+    for person_id, name, dep_id in rows:
+        if person_id in seen:
             continue
-        seen.add(person.id)
-        if person.id in on_time:
+        seen.add(person_id)
+        if person_id in on_time:
             met += 1
         else:
-            exceptions.append(Finding(person.name, f"{departments[dep_id].name}: intet rettidigt ønske for {year}",
-                                      subject_kind=PERSON, subject_id=person.id))
+            exceptions.append(Finding(name, f"{departments[dep_id].name}: intet rettidigt ønske for {year}",
+                                      subject_kind=PERSON, subject_id=person_id))
     return IndicatorResult(met=met, total=len(seen), exceptions=exceptions)
 
 

@@ -95,7 +95,7 @@ class CourseWish(db.Model):
     submitted_by = relationship("User", foreign_keys=[submitted_by_id])
     department = relationship("Department")
     home = relationship("Home")
-    methods = relationship("Method", secondary=wish_methods, order_by="Method.name")
+    methods = relationship("Method", secondary=wish_methods, order_by="Method.name_sort_key")
 
     __mapper_args__ = {"version_id_col": version}
 

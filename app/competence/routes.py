@@ -34,7 +34,6 @@ from app.competence.services import (
     update_wish,
     withdraw_wish,
 )
-from app.database import danish
 from app.extensions import db
 from app.params import int_arg
 from app.people.models import Department, User
@@ -67,7 +66,7 @@ def led_departments(user) -> list[Department]:
     """The departments whose overview the user handles: all for the tilbudsleder, their own for a leader."""
     query = select(Department).where(Department.home_id == user.home_id, Department.is_active.is_(True))
     departments = db.session.scalars(query.options(selectinload(Department.methods))
-                                     .order_by(danish(Department.name))).all()
+                                     .order_by(Department.name_sort_key)).all()
     return [d for d in departments if can(user, "competence.overview", d)]
 
 

@@ -64,7 +64,8 @@ def next_funds_year(today: date | None = None) -> int:
 
 
 def is_deadline_passed(home, funds_year: int, moment: datetime | None = None) -> bool:
-    return clock.is_after_deadline(moment or clock.now(), wish_deadline(home, funds_year))
+    """Judged by when the request reached the server: a wish sent in time is never late for waiting in a queue."""
+    return clock.is_after_deadline(moment or clock.received_at(), wish_deadline(home, funds_year))
 
 
 def parse_money(value, label: str = "Forventet pris") -> Decimal:
@@ -156,8 +157,11 @@ def may_act_for_department(actor: User, department_id: int) -> bool:
 
 
 def submit_wish(employee: User | None, department: Department, data: dict, actor: User) -> CourseWish:
-    """An employee's own wish (refused after the deadline) or one a leader adds for them or the department."""
-    now = clock.now()
+    """An employee's own wish (refused after the deadline) or one a leader adds for them or the department.
+
+    It is submitted when the request reached the server (`clock.received_at()`), not when it got its turn.
+    """
+    now = clock.received_at()
     year = int(data["year"])
     if year < clock.today().year:
         raise CompetenceError("Ønsker kan ikke indsendes for et år, der er gået.")
@@ -240,7 +244,7 @@ def permanent_staff(department_id: int, on: date) -> list[User]:
         select(User).join(Membership, Membership.user_id == User.id)
         .where(Membership.department_id == department_id, User.employment_type == EmploymentType.PERMANENT,
                User.is_disabled.is_(False), (User.left_on.is_(None)) | (User.left_on > on))
-        .order_by(User.name)))
+        .order_by(User.name_sort_key, User.id)))
 
 
 def missing_submitters(department_id: int, year: int) -> list[User]:

@@ -33,7 +33,7 @@ class MiniMedMeeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    attendees = relationship("User", secondary="mini_med_attendances", order_by="User.name")
+    attendees = relationship("User", secondary="mini_med_attendances", order_by="User.name_sort_key")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -35,7 +35,6 @@ from app.cycle.services import (
     undo_done,
 )
 from app.cycle.year_view import Filters, year_content
-from app.database import danish
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from app.hooks import tasks_for_user
@@ -130,7 +129,7 @@ def _meeting_people(home_id: int):
     query = current_staff_query(home_id).where(
         User.id.in_(select(UserRole.user_id).where(UserRole.role.in_([Role.MINI_MED, Role.HEAD])))
     )
-    return list(db.session.scalars(query.order_by(danish(User.name))))
+    return list(db.session.scalars(query.order_by(User.name_sort_key)))
 
 
 @bp.get("/moeder")
@@ -164,7 +163,8 @@ def meeting_form(meeting_id: int | None = None):
     authorize("cycle.meetings.manage", meeting)
     people = _meeting_people(current_user.home_id)
     if meeting is not None:
-        people = sorted({p.id: p for p in [*people, *meeting.attendees]}.values(), key=lambda p: p.name)
+        people = sorted({p.id: p for p in [*people, *meeting.attendees]}.values(),
+                        key=lambda p: (p.name_sort_key, p.id))
     form = MeetingForm(obj=meeting, people=people)
     if request.method == "GET" and meeting is not None:
         form.attendees.data = [p.id for p in meeting.attendees]

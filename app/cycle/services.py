@@ -16,7 +16,6 @@ from app import clock
 from app.audit.services import record
 from app.cycle.models import MiniMedMeeting, TaskCompletion
 from app.cycle.rules import WhenError, due_dates
-from app.database import danish
 from app.extensions import db
 from app.guidelines.models import PUBLISHED, SUPERSEDED, Guideline, GuidelineVersion
 from app.guidelines.services import applies_to_home, guideline_path, published_cycle_entries
@@ -57,7 +56,7 @@ def cycle_entries(home: Home) -> list[dict]:
 def departments_of(home_id: int) -> list[Department]:
     """The home's departments, active or not, in Danish order (the filters and the task lines name them)."""
     return list(db.session.scalars(select(Department).where(Department.home_id == home_id)
-                                   .order_by(danish(Department.name))))
+                                   .order_by(Department.name_sort_key)))
 
 
 def in_force_from(home: Home) -> dict[str, date]:

@@ -10,7 +10,13 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.extensions import db
 from app.guidelines.models import Guideline
-from app.guidelines.services import applies_to_home, confirmed_user_ids, in_target_group, review_state_on, staff_on
+from app.guidelines.services import (
+    applies_to_home,
+    confirmed_user_ids,
+    in_target_group,
+    review_state_on,
+    staff_members_on,
+)
 from app.hooks import Finding, IndicatorResult, indicator
 from app.need_to_know import PERSON
 
@@ -44,7 +50,7 @@ def confirmed_by_target_group(home, department_id: int | None, on: date) -> Indi
     """Share of (person, guideline) pairs in the target groups where the person confirmed the version in force."""
     versions = [v for g in _guidelines(home) if (state := review_state_on(g, on)) for v in [state[0]]]
     confirmed = confirmed_user_ids(versions, at=clock.end_of_day(on))
-    people = staff_on([home.id], on, department_id)
+    people = staff_members_on([home.id], on, department_id)
     result = IndicatorResult(met=0, total=0)
     for version in versions:
         for person in people:

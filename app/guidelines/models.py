@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from markupsafe import Markup
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, and_, event
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
 from app import clock
 from app.dbtypes import UTCDateTime
@@ -124,6 +125,8 @@ class GuidelineVersion(db.Model):
     related: Mapped[list] = mapped_column(JSON, default=list)
     cycle: Mapped[list] = mapped_column(JSON, default=list)
     body: Mapped[str] = mapped_column(Text)
+    #: The body as safe HTML, rendered when the body is written (`_render_body`), so no view renders Markdown.
+    body_html: Mapped[str | None] = mapped_column(Text)
     change_note: Mapped[str] = mapped_column(Text, default="")
     is_significant: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Acknowledgements of versions numbered from this one on count for this version (minor changes carry them).
@@ -147,6 +150,11 @@ class GuidelineVersion(db.Model):
     def level(self) -> str:
         return self.guideline.level
 
+    @property
+    def html(self) -> Markup:
+        """The body as HTML, sanitised when it was rendered (app/guidelines/rendering.render_markdown)."""
+        return Markup(self.body_html or "")  # noqa: S704  # nosec B704  # sanitised by nh3 when written
+
     def front_matter(self) -> dict:
         """The document's front matter as in guidelines/README.md (empty optional lists left out)."""
         data = {
@@ -160,6 +168,16 @@ class GuidelineVersion(db.Model):
             if not data[optional]:
                 del data[optional]
         return data
+
+
+@event.listens_for(GuidelineVersion, "before_insert")
+@event.listens_for(GuidelineVersion, "before_update")
+def _render_body(mapper, connection, version: GuidelineVersion) -> None:
+    """Render the Markdown once, when a version's text is written; a version's text never changes once published."""
+    if version.body_html is None or attributes.get_history(version, "body").has_changes():
+        from app.guidelines.rendering import render_markdown
+
+        version.body_html = str(render_markdown(version.body))
 
 
 class GuidelineReview(db.Model):

@@ -29,7 +29,7 @@ from app.guidelines.services import (
     guidelines_for_home,
     history,
     in_target_group,
-    staff_on,
+    staff_members_on,
 )
 from app.people.models import Home
 from app.permissions import can
@@ -149,7 +149,7 @@ class ListFilters:
 
 def _shares(home: Home, found: Library) -> dict[int, tuple[int, int]]:
     """Version id -> (confirmed, in the target group) over the home's current staff."""
-    people = staff_on([home.id], clock.today())
+    people = staff_members_on([home.id], clock.today())
     versions = [e.version for e in found.entries]
     confirmed = confirmed_user_ids(versions)
     shares = {}
@@ -220,7 +220,7 @@ def _page_parts(home: Home, entry: Entry, who: Reader) -> PageParts:
     return PageParts(
         _html("guidelines/_show_head.html", **context),
         _html("guidelines/_show_overview.html", review_words=rendering.review_words, **context),
-        _html("guidelines/_show_body.html", html=rendering.render_markdown(version.body), related=related,
+        _html("guidelines/_show_body.html", html=version.html, related=related,
               when_words=rendering.when_words, **context),
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 
 import markdown
 import nh3
@@ -17,12 +16,11 @@ LEVEL_LABELS = {"local": "Lokal", "regional": "Fælles regional"}
 VERSION_STATUS_LABELS = {"draft": "Udkast", "published": "Gældende", "superseded": "Erstattet"}
 
 
-@lru_cache(maxsize=256)
 def render_markdown(text: str) -> Markup:
     """Markdown to HTML, then sanitised with nh3: no scripts, no event handlers, no javascript: links.
 
-    The result depends on the text alone and costs milliseconds, so it is kept per text in this process: a
-    stored version's text never changes, and keying on the text (not the version id) can never be stale.
+    Called when a version's text is written; the HTML is stored with the version (GuidelineVersion.body_html).
+    A change here needs a migration that renders the stored versions again.
     """
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(html, url_schemes={"http", "https", "mailto"})

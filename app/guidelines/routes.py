@@ -199,7 +199,7 @@ def version_view(slug: str, number: int):
     version = _version_or_404(guideline, number)
     refusal = approval_refusal(guideline, current_user) if version.status == DRAFT else None
     return render_template("guidelines/version.html", guideline=guideline, version=version,
-                           html=rendering.render_markdown(version.body), refusal=refusal,
+                           html=version.html, refusal=refusal,
                            may_approve=can(current_user, "guidelines.approve", guideline), **pages.common())
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.clock import add_months
-from app.database import danish
 from app.extensions import db
 from app.hooks import Finding, IndicatorResult, indicator
 from app.need_to_know import PERSON
@@ -37,7 +36,7 @@ def _employed(home, department_id: int | None, on: date, employment_types, hired
     if department_id is not None:
         query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
     return list(db.session.scalars(query.options(selectinload(User.departments))
-                                   .order_by(danish(User.name), User.id)).all())
+                                   .order_by(User.name_sort_key, User.id)).all())
 
 
 def _checklist_links(user_ids) -> dict[int, str]:

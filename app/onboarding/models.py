@@ -8,6 +8,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.database import danish_sort_key_column
 from app.dbtypes import UTCDateTime
 from app.extensions import db
 from app.onboarding.constants import BY_LEADER, BY_SELF
@@ -26,6 +27,7 @@ class ChecklistTemplate(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(160))
+    name_sort_key: Mapped[bytes | None] = danish_sort_key_column("name")
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -159,4 +161,4 @@ class TempMeeting(db.Model):
 
     department = relationship("Department")
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
-    attendees = relationship("User", secondary="temp_meeting_attendances", order_by="User.name", viewonly=True)
+    attendees = relationship("User", secondary="temp_meeting_attendances", order_by="User.name_sort_key", viewonly=True)

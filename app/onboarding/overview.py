@@ -10,7 +10,6 @@ from functools import cached_property
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.database import danish
 from app.extensions import db
 from app.onboarding.models import Checklist, ChecklistItem, TempMeeting
 from app.onboarding.services import ChecklistSummary, checklist_summaries, is_stuck, missed_last_meeting
@@ -72,7 +71,7 @@ def rows_for(home_id: int, department_ids: Iterable[int] | None, today: date, *,
         query = query.where(User.id.in_(select(Membership.user_id)
                                         .where(Membership.department_id.in_(list(department_ids)))))
     people = db.session.scalars(
-        query.options(selectinload(User.departments)).order_by(danish(User.name), User.id)
+        query.options(selectinload(User.departments)).order_by(User.name_sort_key, User.id)
     ).all()
     lists = checklist_summaries(p.id for p in people)
     missed = missed_last_meeting(home_id, people, today)

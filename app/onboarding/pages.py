@@ -20,7 +20,6 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.cache import cached
-from app.database import danish
 from app.extensions import db
 from app.onboarding.constants import COMPLETED_BY_LABELS, KIND_LABELS, STUCK_DAYS
 from app.onboarding.links import guideline_url
@@ -168,7 +167,7 @@ def overview_html(department_id: int | None, include_left: bool) -> Markup | Non
         led = led_departments()
         if led is None:
             departments = db.session.scalars(select(Department).where(Department.home_id == current_user.home_id)
-                                             .order_by(danish(Department.name))).all()
+                                             .order_by(Department.name_sort_key)).all()
         else:
             departments = led
         if department_id is not None and department_id not in {d.id for d in departments}:
@@ -198,7 +197,7 @@ def _home_templates(home_id: int) -> list[ChecklistTemplate]:
         select(ChecklistTemplate).where(ChecklistTemplate.home_id == home_id)
         .options(selectinload(ChecklistTemplate.items), selectinload(ChecklistTemplate.department),
                  selectinload(ChecklistTemplate.changed_by))
-        .order_by(ChecklistTemplate.is_retired, ChecklistTemplate.kind, danish(ChecklistTemplate.name))
+        .order_by(ChecklistTemplate.is_retired, ChecklistTemplate.kind, ChecklistTemplate.name_sort_key)
     ).all())
 
 
@@ -251,7 +250,7 @@ def meeting_choices() -> MeetingChoices:
     def build() -> MeetingChoices:
         query = select(Department).where(Department.home_id == current_user.home_id,
                                          Department.is_active.is_(True))
-        departments = db.session.scalars(query.order_by(danish(Department.name))).all()
+        departments = db.session.scalars(query.order_by(Department.name_sort_key)).all()
         if not current_user.has_role("head"):
             departments = [d for d in departments if d.id in current_user.department_ids]
         temps = temps_current_on(current_user.home_id, clock.today())

@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.database import danish
 from app.extensions import db
 from app.onboarding import bp, pages
 from app.onboarding.forms import AssignForm, CompleteItemForm
@@ -131,10 +130,10 @@ def assign_checklist():
     if led is not None:
         people_query = people_query.where(User.id.in_(select(Membership.user_id).where(
             Membership.department_id.in_([d.id for d in led]))))
-    people = db.session.scalars(people_query.order_by(danish(User.name))).all()
+    people = db.session.scalars(people_query.order_by(User.name_sort_key)).all()
     templates = db.session.scalars(select(ChecklistTemplate).where(
         ChecklistTemplate.home_id == current_user.home_id, ChecklistTemplate.is_retired.is_(False))
-        .order_by(danish(ChecklistTemplate.name))).all()
+        .order_by(ChecklistTemplate.name_sort_key)).all()
     form = AssignForm(people=people, templates=templates)
     if request.method == "GET" and int_arg("person"):
         form.user_id.data = int_arg("person")

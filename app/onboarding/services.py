@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.audit.services import record
-from app.database import danish
 from app.extensions import db
 from app.hooks import emit
 from app.onboarding.constants import BY_LEADER, BY_SELF, KIND_LABELS, STUCK_DAYS
@@ -373,7 +372,7 @@ def temps_current_on(home_id: int, on: date, department_id: int | None = None) -
     if department_id is not None:
         query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
     return list(db.session.scalars(query.options(selectinload(User.departments))
-                                   .order_by(danish(User.name), User.id)).all())
+                                   .order_by(User.name_sort_key, User.id)).all())
 
 
 def meeting_attendance(home_id: int, people: Iterable[User], on: date | None = None

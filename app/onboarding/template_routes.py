@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.database import danish
 from app.extensions import db
 from app.onboarding import bp, pages
 from app.onboarding.forms import BLANK_ROWS, TemplateForm
@@ -27,7 +26,7 @@ def _departments_for_templates() -> list[Department]:
     query = select(Department).where(Department.home_id == current_user.home_id, Department.is_active.is_(True))
     if not current_user.has_role("head"):
         query = query.where(Department.id.in_(current_user.department_ids))
-    return list(db.session.scalars(query.order_by(danish(Department.name))).all())
+    return list(db.session.scalars(query.order_by(Department.name_sort_key)).all())
 
 
 @bp.get("/templates")

@@ -39,6 +39,10 @@ class EmploymentType(StrEnum):
     AGENCY = "agency"
 
 
+#: Temps are the non-permanent staff: on-call and agency.
+TEMP_EMPLOYMENT_TYPES = (EmploymentType.ON_CALL, EmploymentType.AGENCY)
+
+
 EMPLOYMENT_LABELS = {
     EmploymentType.PERMANENT: _l("Fastansat"),
     EmploymentType.ON_CALL: _l("Tilkaldevikar"),

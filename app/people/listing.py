@@ -11,7 +11,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.cache import cached
-from app.database import danish
 from app.extensions import db
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.models import Department, Membership, User
@@ -66,7 +65,7 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     people = db.session.scalars(
         query.options(selectinload(User.departments), selectinload(User.role_rows))
-        .order_by(danish(User.name), User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        .order_by(User.name_sort_key, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).all()
     rows = tuple(
         PersonRow(
@@ -79,7 +78,7 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
         for p in people
     )
     departments = tuple((row.id, row.name) for row in db.session.execute(
-        select(Department.id, Department.name).where(Department.home_id == home_id).order_by(danish(Department.name))
+        select(Department.id, Department.name).where(Department.home_id == home_id).order_by(Department.name_sort_key)
     ))
     rows_html = render_fragment("people/_rows.html", rows=rows)
     return Listing(total, rows_html, departments)

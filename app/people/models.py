@@ -9,9 +9,10 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.database import danish_sort_key_column
 from app.dbtypes import UTCDateTime
 from app.extensions import db
-from app.people.constants import HOME_SETTING_DEFAULTS, EmploymentType, Role
+from app.people.constants import HOME_SETTING_DEFAULTS, TEMP_EMPLOYMENT_TYPES, EmploymentType, Role
 
 
 class Region(db.Model):
@@ -22,7 +23,7 @@ class Region(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
-    homes: Mapped[list[Home]] = relationship(back_populates="region", order_by="Home.name")
+    homes: Mapped[list[Home]] = relationship(back_populates="region", order_by="Home.name_sort_key")
 
 
 class Home(db.Model):
@@ -33,10 +34,11 @@ class Home(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    name_sort_key: Mapped[bytes | None] = danish_sort_key_column("name")
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
 
     region: Mapped[Region] = relationship(back_populates="homes")
-    departments: Mapped[list[Department]] = relationship(back_populates="home", order_by="Department.name")
+    departments: Mapped[list[Department]] = relationship(back_populates="home", order_by="Department.name_sort_key")
 
     def setting(self, key: str):
         """A home setting, or its default when the home has not chosen one."""
@@ -52,11 +54,12 @@ class Department(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    name_sort_key: Mapped[bytes | None] = danish_sort_key_column("name")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     home: Mapped[Home] = relationship(back_populates="departments")
     methods: Mapped[list[Method]] = relationship(
-        back_populates="department", order_by="Method.name", cascade="all, delete-orphan"
+        back_populates="department", order_by="Method.name_sort_key", cascade="all, delete-orphan"
     )
 
 
@@ -69,6 +72,7 @@ class Method(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    name_sort_key: Mapped[bytes | None] = danish_sort_key_column("name")
     description: Mapped[str] = mapped_column(Text, default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -99,6 +103,7 @@ class ResourceFunction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     topic: Mapped[str] = mapped_column(String(160))
+    topic_sort_key: Mapped[bytes | None] = danish_sort_key_column("topic")
     since_on: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship(back_populates="resource_functions")
@@ -113,6 +118,7 @@ class User(UserMixin, db.Model):
     home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(160))
+    name_sort_key: Mapped[bytes | None] = danish_sort_key_column("name")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     must_set_password: Mapped[bool] = mapped_column(Boolean, default=True)
     employment_type: Mapped[str] = mapped_column(String(20), default=EmploymentType.PERMANENT)
@@ -128,10 +134,10 @@ class User(UserMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     home: Mapped[Home] = relationship()
-    departments: Mapped[list[Department]] = relationship(secondary="memberships", order_by="Department.name")
+    departments: Mapped[list[Department]] = relationship(secondary="memberships", order_by="Department.name_sort_key")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
     resource_functions: Mapped[list[ResourceFunction]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", order_by="ResourceFunction.topic"
+        back_populates="user", cascade="all, delete-orphan", order_by="ResourceFunction.topic_sort_key"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -156,7 +162,7 @@ class User(UserMixin, db.Model):
     @property
     def is_temp(self) -> bool:
         """Temps are the non-permanent staff: on-call and agency."""
-        return self.employment_type in (EmploymentType.ON_CALL, EmploymentType.AGENCY)
+        return self.employment_type in TEMP_EMPLOYMENT_TYPES
 
     def has_left(self, on: date | None = None) -> bool:
         """Someone has left from their leaving date on."""

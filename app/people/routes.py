@@ -6,7 +6,6 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.cache import cached
-from app.database import danish
 from app.extensions import db
 from app.params import int_arg
 from app.people import bp
@@ -30,7 +29,7 @@ from app.web import render_fragment
 
 def _home_departments():
     return db.session.scalars(
-        select(Department).where(Department.home_id == current_user.home_id).order_by(danish(Department.name))
+        select(Department).where(Department.home_id == current_user.home_id).order_by(Department.name_sort_key)
     ).all()
 
 
@@ -165,7 +164,7 @@ def resources():
     )
     if q:
         query = query.where(func.lower(ResourceFunction.topic).like(f"%{q.lower()}%"))
-    rows = db.session.scalars(query.order_by(danish(ResourceFunction.topic), danish(User.name))).all()
+    rows = db.session.scalars(query.order_by(ResourceFunction.topic_sort_key, User.name_sort_key)).all()
     return render_template("people/resources.html", rows=rows, q=q)
 
 
@@ -181,7 +180,7 @@ def organisation():
     ).all())
     departments = db.session.scalars(
         select(Department).where(Department.home_id == current_user.home_id)
-        .options(selectinload(Department.methods)).order_by(danish(Department.name))
+        .options(selectinload(Department.methods)).order_by(Department.name_sort_key)
     ).all()
     return render_template("people/organisation.html", departments=departments, counts=counts,
                            home=current_user.home)

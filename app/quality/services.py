@@ -171,12 +171,11 @@ class DepartmentRef(NamedTuple):
 
 def home_departments(home: Home) -> tuple[DepartmentRef, ...]:
     """The home's active departments, in Danish order (cached per data version: the report's picker needs them)."""
-    from app.database import danish
 
     return cached("quality.departments", home.id, lambda: tuple(
         DepartmentRef(row.id, row.name) for row in db.session.execute(
             select(Department.id, Department.name).where(Department.home_id == home.id, Department.is_active.is_(True))
-            .order_by(danish(Department.name)))
+            .order_by(Department.name_sort_key))
     ))
 
 

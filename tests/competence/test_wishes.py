@@ -1,6 +1,8 @@
 """Course wishes by the deadline and the October overview, through the HTTP client."""
 
-from datetime import datetime
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +11,7 @@ from app import clock
 from app.competence.models import CourseWish, DepartmentOverview
 from app.extensions import db
 from app.people.constants import Role
+from app.request_start import MAX_QUEUE_WAIT, queue_wait
 from tests.factories import PASSWORD, make_department, make_home, make_user
 
 
@@ -299,3 +302,91 @@ def test_a_need_closed_with_a_control_character_in_its_note_stays_open(app, clie
     assert "usynlige kontroltegn" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(CompetenceNeed, need_id).closed_on is None
+
+
+# A wish sent before the deadline is on time however long the server took to get to it: judged by when the
+# request reached the server (the trusted proxy's request-start header, else when the worker took it).
+
+LAST_SECOND = datetime(2026, 10, 1, 23, 59, 59, tzinfo=clock.TZ)  # CEST: 21:59:59 UTC
+AFTER = LAST_SECOND + timedelta(seconds=3)  # 00:00:02 on 2 October
+
+
+@pytest.mark.parametrize(("header", "wait"), [
+    ("t=1790891997.5", 2.5),  # nginx ${msec}
+    ("1790891997500", 2.5),  # Heroku: milliseconds
+    ("t=1790891997500000", 2.5),  # Apache %t: microseconds
+    (" t=1790892000 ", 0.0),
+    ("t=1790892003", 0.0),  # a proxy clock a little ahead: no wait, never a negative one
+])
+def test_request_start_header_formats(header, wait):
+    assert queue_wait(header, 1790892000.0) == timedelta(seconds=wait)
+
+
+@pytest.mark.parametrize("header", [None, "", "t=", "t=abc", "nan", "t=-5", "0",
+                                    f"t={1790892000 - MAX_QUEUE_WAIT.total_seconds() - 1}"])
+def test_unreadable_or_implausible_headers_are_not_believed(header):
+    assert queue_wait(header, 1790892000.0) is None
+
+
+def _sent_seconds_ago(seconds: float) -> dict:
+    return {"X-Request-Start": f"t={time.time() - seconds:.3f}"}
+
+
+@pytest.fixture
+def behind_proxy(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
+
+
+def test_a_wish_the_proxy_received_before_midnight_is_on_time(app, client, set_today, home_setup, behind_proxy):
+    _login(client, "ansat@x.dk")
+    set_today(AFTER)
+    response = client.post("/competence/wishes/new", data=_wish(home_setup), headers=_sent_seconds_ago(3))
+    assert response.status_code == 302
+    with app.app_context():
+        wish = db.session.scalar(select(CourseWish))
+        assert not wish.is_late
+        assert abs(wish.submitted_at - LAST_SECOND.astimezone(UTC)) < timedelta(seconds=1)
+
+
+def test_a_wish_the_proxy_received_after_midnight_is_refused(app, client, set_today, home_setup, behind_proxy):
+    _login(client, "ansat@x.dk")
+    set_today(AFTER)
+    response = client.post("/competence/wishes/new", data=_wish(home_setup), headers=_sent_seconds_ago(1.5))
+    assert response.status_code == 400
+    assert "Fristen for ønsker til 2027 var 1/10 2026" in response.get_data(as_text=True)
+    assert _count(app) == 0
+
+
+def test_the_header_is_ignored_without_a_trusted_proxy(app, client, set_today, home_setup):
+    assert not app.config["TRUSTED_PROXIES"]
+    _login(client, "ansat@x.dk")
+    set_today(AFTER)
+    response = client.post("/competence/wishes/new", data=_wish(home_setup), headers=_sent_seconds_ago(3))
+    assert response.status_code == 400
+    assert _count(app) == 0
+
+
+@contextmanager
+def _busy_until(app, moment):
+    """The request gets past its first step only at `moment`: the worker was busy with other pages."""
+
+    def busy():
+        clock.set_now(moment)
+
+    app.before_request_funcs[None].insert(1, busy)
+    try:
+        yield
+    finally:
+        app.before_request_funcs[None].remove(busy)
+
+
+def test_a_wish_the_worker_took_before_midnight_is_on_time_however_slow(app, client, set_today, home_setup):
+    _login(client, "ansat@x.dk")
+    set_today(LAST_SECOND)
+    with _busy_until(app, AFTER):
+        response = client.post("/competence/wishes/new", data=_wish(home_setup))
+    assert response.status_code == 302
+    assert clock.now() == AFTER.astimezone(UTC)  # the request did run past midnight
+    with app.app_context():
+        wish = db.session.scalar(select(CourseWish))
+        assert not wish.is_late and wish.submitted_at == LAST_SECOND.astimezone(UTC)

@@ -88,8 +88,8 @@ def test_a_store_forgets_the_least_recently_used_beyond_its_weight():
     store.put("c", b"xxxx")  # 12 > 10: the oldest, "b", goes
     assert store.get("b") is None
     assert store.get("a") == b"xxxx" and store.get("c") == b"xxxx"
-    store.put("d", b"x" * 11)  # heavier than the limit alone: everything goes, itself included
-    assert [store.get(k) for k in "acd"] == [None, None, None]
+    store.put("d", b"x" * 11)  # heavier than the limit alone: not kept, and nothing else goes for it
+    assert [store.get(k) for k in "acd"] == [b"xxxx", b"xxxx", None]
 
 
 def test_clear_empties_every_store():

@@ -76,6 +76,21 @@ def test_script_and_javascript_links_in_a_document_never_run(app, runner, org, c
     assert "<h1>Farlig</h1>" in article and "<table>" in article
 
 
+def test_a_version_is_rendered_when_written_and_served_as_stored(app, runner, org, client, tmp_path, monkeypatch):
+    write(tmp_path, "test", document(body="# Først\n\nTekst.\n"))
+    assert import_folder(runner, tmp_path).exit_code == 0
+    with app.app_context():
+        assert "<h1>Først</h1>" in db.session.scalar(select(GuidelineVersion.body_html))
+
+    def no_rendering(text):
+        raise AssertionError("rendered on a view")
+
+    monkeypatch.setattr("app.guidelines.rendering.render_markdown", no_rendering)
+    login(client, "emp1@t.dk")
+    assert "<h1>Først</h1>" in client.get("/guidelines/test").get_data(as_text=True)
+    assert "<h1>Først</h1>" in client.get("/guidelines/test/versions/1").get_data(as_text=True)
+
+
 def _draft(client, slug, **data):
     page = client.get(f"/guidelines/{slug}/edit").get_data(as_text=True)
     draft_id = re.search(r'name="draft_id" type="hidden" value="([^"]*)"', page)

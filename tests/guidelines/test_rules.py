@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
+from app.database import danish_key
 from app.extensions import db
 from app.guidelines.models import Acknowledgement, Guideline, next_review_after
 from app.guidelines.services import guideline_by_slug
 from app.hooks import emit, indicators, tasks_for_home
+from app.people.constants import EmploymentType
 from app.people.models import Home, User
+from tests.factories import make_user
 from tests.guidelines.conftest import document, import_folder, write
 
 
@@ -123,3 +126,34 @@ def test_onboarding_guideline_read_records_an_acknowledgement(app, imported):
         db.session.commit()
         acks = db.session.scalars(select(Acknowledgement)).all()
         assert [(a.user_id, a.version.guideline.slug) for a in acks] == [(imported["temp"], "test")]
+
+
+@pytest.mark.parametrize(("target_group", "expected"), [
+    (["employee"], {"Hanne Leder", "Lone Leder", "Erik Ansat", "Eva Ansat", "Ny Ansat"}),
+    (["temp"], {"Tim Vikar", "Bo Bureauvikar"}),
+    (["leader_group"], {"Hanne Leder", "Lone Leder"}),
+    (["department_leader", "temp"], {"Lone Leder", "Tim Vikar", "Bo Bureauvikar"}),
+])
+def test_confirmed_indicator_counts_each_target_group_from_the_hiring_day(app, runner, org, tmp_path, set_today,
+                                                                         target_group, expected):
+    set_today(date(2026, 3, 1))
+    write(tmp_path, "test", document(effective_from="2026-01-15", review={"every_months": 12},
+                                     target_group=target_group))
+    assert import_folder(runner, tmp_path).exit_code == 0
+    on = date(2026, 6, 2)
+    with app.app_context():
+        home = db.session.get(Home, org["home"])
+        make_user(home, name="Ny Ansat", hired_on=on)
+        make_user(home, name="Ansat fra i morgen", hired_on=date(2026, 6, 3))
+        make_user(home, name="Bo Bureauvikar", employment=EmploymentType.AGENCY)
+        make_user(home, name="Spærret Ansat").is_disabled = True
+        make_user(home, name="Gået Ansat", left_on=on)
+        db.session.add(Acknowledgement(version_id=guideline_by_slug(home, "test").published.id,
+                                       user_id=org["head"], acknowledged_at=datetime(2026, 6, 2, 21, 59, tzinfo=UTC)))
+        db.session.commit()
+        result = _indicator("guidelines.confirmed").measure(home, None, on)
+    confirmed = {"Hanne Leder"} & expected
+    assert (result.met, result.total) == (len(confirmed), len(expected))
+    names = [name for name, _ in result.exceptions]
+    assert set(names) == expected - confirmed
+    assert names == sorted(names, key=danish_key)
