@@ -44,6 +44,7 @@ from app.children.operations import (
 )
 from app.database import danish
 from app.extensions import db
+from app.onboarding.temps import active_restrictions
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, is_head, leads_department, requires
 
@@ -91,7 +92,7 @@ def _keepable_departments() -> list[Department]:
 def index():
     department_ids = None if is_head(current_user) else tuple(sorted(current_user.department_ids))
     if current_user.is_temp:
-        return render_template("children/index_temp.html",
+        return render_template("children/index_temp.html", restrictions=active_restrictions(current_user.home_id),
                                content=pages.temp_index(current_user.home_id, department_ids))
     show_left = request.args.get("status") == "left"
     return render_template("children/index.html", show_left=show_left,
@@ -126,7 +127,8 @@ def show(child_id: int):
     child = _load(child_id, "children.view")
     if current_user.is_temp:
         plan, has_read = pages.handover_status([child]).get(child.id, (None, False))
-        return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read)
+        return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read,
+                     restrictions=active_restrictions(current_user.home_id))
     return _page(child, "page", "children/show.html", parts=pages.child_page(child))
 
 

@@ -13,7 +13,7 @@ from app import clock
 from app.extensions import db
 from app.hooks import demo_loader, emit
 from app.onboarding.constants import BY_LEADER
-from app.onboarding.defaults import DEFAULT_TEMPLATES
+from app.onboarding.defaults import DEFAULT_TEMPLATES, item_dicts
 from app.onboarding.models import (
     Checklist,
     ChecklistItem,
@@ -45,9 +45,7 @@ def load(home, rng: random.Random, scale: str) -> None:
     templates = {}
     for kind, name, items in DEFAULT_TEMPLATES:
         template = ChecklistTemplate(home_id=home.id, kind=kind, name=name, items=[
-            TemplateItem(position=n, text=text, completed_by=by, needs_date=needs_date, needs_note=needs_note,
-                         is_required=required, guideline_slug=slug)
-            for n, (text, by, needs_date, needs_note, required, slug) in enumerate(items, start=1)])
+            TemplateItem(position=n, **item) for n, item in enumerate(item_dicts(items), start=1)])
         db.session.add(template)
         templates[kind] = template
     db.session.flush()

@@ -35,7 +35,7 @@ def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     page.get_by_role("link", name="Oplæring", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Oplæring af nyansatte og vikarer")
     row = page.locator("tr", has_text="Viktor Vikar")
-    expect(row).to_contain_text("Ikke klar")
+    expect(row).to_contain_text("Introduktion ikke gennemført")
     row.get_by_role("link", name="Tjekliste for tilkaldevikarer").click()
 
     leader_item = page.locator("li.ob-item", has_text="Undervisning i konflikthåndtering")
