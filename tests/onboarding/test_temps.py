@@ -170,3 +170,15 @@ def test_the_template_form_marks_an_item_for_other_agencies_only(app, org, make_
     assert response.status_code == 302
     page = head.get("/onboarding/templates").get_data(as_text=True)
     assert "kun vikarer fra andet bureau end rammeaftalens" in page
+
+
+def test_the_demo_temp_sees_the_homes_active_tasks_and_the_other_agency_temp_has_the_confirmations(
+        app, demo, auth, client):
+    auth.login("temp")
+    html = client.get("/").get_data(as_text=True)
+    assert NOT_ALONE in html and "Alenearbejde" in html and "Forflytning med lift" not in html
+    with app.app_context():
+        agency_temp = db.session.scalar(select(User).where(User.employment_type == EmploymentType.AGENCY))
+        assert agency_temp.agency == "Bureau Nord" and agency_temp.home.setting("framework_agency") == "Vikarkompagniet"
+        texts = [i.text for i in db.session.scalar(select(Checklist).where(Checklist.user_id == agency_temp.id)).items]
+    assert sum(t.startswith("Bureauets bekræftelse") for t in texts) == 3
