@@ -44,6 +44,7 @@ from app.children.operations import (
     update_child,
 )
 from app.extensions import db
+from app.onboarding.temps import active_restrictions
 from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, is_head, leads_department, requires
@@ -94,7 +95,8 @@ def index():
     if current_user.is_temp:
         listed = pages.temp_index(current_user.home_id, department_ids)
         log_reads(listed.child_ids, current_user, "list")
-        return render_template("children/index_temp.html", content=listed.html)
+        return render_template("children/index_temp.html", content=listed.html,
+                               restrictions=active_restrictions(current_user.home_id))
     show_left = request.args.get("status") == "left"
     listed = pages.index_table(current_user.home_id, department_ids, show_left)
     log_reads(listed.child_ids, current_user, "list")
@@ -129,7 +131,8 @@ def show(child_id: int):
     child = _load(child_id, "children.view")
     if current_user.is_temp:
         plan, has_read = pages.handover_status([child]).get(child.id, (None, False))
-        return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read)
+        return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read,
+                     restrictions=active_restrictions(current_user.home_id))
     return _page(child, "page", "children/show.html", parts=pages.child_page(child))
 
 

@@ -264,12 +264,16 @@ def finish_plan():
     if plan_row is None or plan_row.is_finished:
         flash("Gem planen først; en færdig plan kan ikke afsluttes igen.", "error")
         return redirect(url_for("competence.plan", aar=year)), 303
+    if plan_row.is_empty:
+        flash("Planen er tom. Skriv mindst ét afsnit, før den markeres som færdigskrevet.", "error")
+        return redirect(url_for("competence.plan", aar=year)), 303
     plan_row.finished_at = clock.now()
     plan_row.finished_by_id = current_user.id
     db.session.flush()
     record("competence.plan_written", plan_row, summary=str(year))
-    emit("competence.plan_written", home_id=current_user.home_id, year=clock.today().year, on=clock.today(),
-         actor=current_user)
+    if plan_row.duty_year <= clock.today().year:
+        emit("competence.plan_written", home_id=current_user.home_id, year=plan_row.duty_year,
+             on=clock.today(), actor=current_user)
     db.session.commit()
     flash("Kompetenceudviklingsplanen er færdigskrevet og klar til Mini-MED.", "success")
     return redirect(url_for("competence.plan", aar=year))

@@ -154,6 +154,11 @@ class DepartmentOverview(db.Model):
         """A forwarded overview is locked until the tilbudsleder reopens it."""
         return self.forwarded_at is not None
 
+    @property
+    def duty_year(self) -> int:
+        """The overview of wishes for funds year Y answers the October duty of year Y-1."""
+        return self.year - 1
+
 
 LINE_CATEGORIES = {
     "wish": "Ønsker fra medarbejdere",
@@ -400,3 +405,13 @@ class CompetencePlan(db.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+    @property
+    def is_empty(self) -> bool:
+        """A plan with no text in any of its sections is empty and cannot be finished."""
+        return not any((getattr(self, key) or "").strip() for key in PLAN_SECTIONS)
+
+    @property
+    def duty_year(self) -> int:
+        """The plan for year Y is the one the leader group finishes in December of year Y-1."""
+        return self.year - 1

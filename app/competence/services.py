@@ -297,8 +297,9 @@ def forward_overview(department: Department, year: int, actor: User) -> Departme
     overview.forwarded_by_id = actor.id
     db.session.flush()
     record("competence.overview_forwarded", overview, summary=department.name, actor=actor, year=year)
-    emit("competence.overview_forwarded", home_id=department.home_id, department_id=department.id,
-         year=clock.today().year, on=clock.today(), actor=actor)
+    if overview.duty_year <= clock.today().year:
+        emit("competence.overview_forwarded", home_id=department.home_id, department_id=department.id,
+             year=overview.duty_year, on=clock.today(), actor=actor)
     return overview
 
 

@@ -7,20 +7,23 @@ from app import clock
 from app.hooks import dashboard_panel, profile_section
 from app.onboarding.overview import rows_for
 from app.onboarding.services import checklist_summaries, checklists_for, missed_last_meeting
+from app.onboarding.temps import active_restrictions
 from app.permissions import can
 
 
 @dashboard_panel(order=5)
 def own_checklist(user):
-    """The person's open checklists with what is left and who signs off what, and a missed temp meeting."""
+    """The person's open checklists with what is left and who signs off what, a missed temp meeting, and for a
+    temp the tasks temps may not do alone."""
     today = clock.today()
     checklists = checklists_for([user.id])[user.id]
     missed = missed_last_meeting(user.home_id, [user], today).get(user.id)
     open_lists = [c for c in checklists if not c.is_complete]
-    if not open_lists and not missed and not (user.is_temp and checklists):
+    restrictions = active_restrictions(user.home_id) if user.is_temp else []
+    if not open_lists and not missed and not restrictions and not (user.is_temp and checklists):
         return None
     html = render_template("onboarding/_panel_own.html", checklists=open_lists, missed=missed,
-                           all_done=bool(checklists) and not open_lists)
+                           restrictions=restrictions, all_done=bool(checklists) and not open_lists)
     return Markup(html)  # noqa: S704  # nosec B704  # an autoescaped template, not raw input
 
 

@@ -1,6 +1,8 @@
 """The three checklist templates every home starts with, from the guideline on introduction of new hires and temps.
 
-Each item: (text, completed_by, needs_date, needs_note, is_required, guideline_slug).
+Each item: (text, completed_by, needs_date, needs_note, is_required, guideline_slug[, only_other_agency]).
+The last, when True, marks a confirmation asked only of temps from an agency other than the home's framework
+agency (Bilag A.4).
 """
 
 from app.onboarding.constants import BY_LEADER, BY_SELF
@@ -28,6 +30,13 @@ DEFAULT_TEMPLATES = [
         ("E-learning i Lov om voksenansvar (datoen på beviset)", BY_SELF, True, False, True, None),
         ("E-learning i dokumentation (datoen på beviset)", BY_SELF, True, False, True, None),
         ("Undervisning i konflikthåndtering", BY_LEADER, True, False, True, None),
+        ("Reglerne om magtanvendelse: hvad de tillader, og hvordan en magtanvendelse registreres",
+         BY_LEADER, True, False, True, None),
+        ("Børnenes ret til selvbestemmelse og medbestemmelse i hverdagen", BY_LEADER, True, False, True, None),
+        ("Forebyggelse af overgreb: tegn, handlepligt og hvem der skal have besked", BY_LEADER, True, False, True,
+         None),
+        ("Lederens opfølgning på introduktionen: har vikaren den faglige og relationelle viden, børnene har brug"
+         " for? (skriv opfølgningen i noten)", BY_LEADER, True, True, True, None),
         ("Overlevering: kender de aktuelle mål, indsatser og risikovurderinger for afdelingens børn",
          BY_LEADER, False, False, True, None),
         ("Kender vikarinstruksen: opgaver vikarer ikke varetager, bl.a. alenearbejde, og hvem der løser dem i stedet",
@@ -38,11 +47,19 @@ DEFAULT_TEMPLATES = [
     ]),
     (EmploymentType.AGENCY, "Tjekliste for vikarer fra bureau", [
         ("Bureauets bekræftelse: vikaren er opdateret i konflikthåndtering (hvem bekræftede?)",
-         BY_LEADER, True, True, True, None),
-        ("Bureauets bekræftelse: vikaren kender reglerne for magtanvendelse", BY_LEADER, True, True, True, None),
+         BY_LEADER, True, True, True, None, True),
+        ("Bureauets bekræftelse: vikaren kender reglerne for magtanvendelse", BY_LEADER, True, True, True, None,
+         True),
         ("Bureauets bekræftelse: vikaren kender børnenes ret til selv- og medbestemmelse",
-         BY_LEADER, True, True, True, None),
+         BY_LEADER, True, True, True, None, True),
         ("Tilbuddets introduktion for vikarer", BY_LEADER, True, False, True, None),
+        ("Reglerne om magtanvendelse: hvad de tillader, og hvordan en magtanvendelse registreres",
+         BY_LEADER, True, False, True, None),
+        ("Børnenes ret til selvbestemmelse og medbestemmelse i hverdagen", BY_LEADER, True, False, True, None),
+        ("Forebyggelse af overgreb: tegn, handlepligt og hvem der skal have besked", BY_LEADER, True, False, True,
+         None),
+        ("Lederens opfølgning på introduktionen: har vikaren den faglige og relationelle viden, børnene har brug"
+         " for? (skriv opfølgningen i noten)", BY_LEADER, True, True, True, None),
         ("Overlevering: kender de aktuelle mål og risikovurderinger for de børn, vikaren arbejder med",
          BY_LEADER, False, False, True, None),
         ("Kender vikarinstruksen: opgaver vikarer ikke varetager, bl.a. alenearbejde, og hvem der løser dem i stedet",
@@ -54,4 +71,5 @@ DEFAULT_TEMPLATES = [
 
 def item_dicts(items) -> list[dict]:
     return [dict(text=text, completed_by=by, needs_date=needs_date, needs_note=needs_note, is_required=required,
-                 guideline_slug=slug) for text, by, needs_date, needs_note, required, slug in items]
+                 guideline_slug=slug, only_other_agency=bool(other and other[0]))
+            for text, by, needs_date, needs_note, required, slug, *other in items]

@@ -13,7 +13,7 @@ from app import clock
 from app.extensions import db
 from app.hooks import demo_loader, emit
 from app.onboarding.constants import BY_LEADER
-from app.onboarding.defaults import DEFAULT_TEMPLATES
+from app.onboarding.defaults import DEFAULT_TEMPLATES, item_dicts
 from app.onboarding.models import (
     Checklist,
     ChecklistItem,
@@ -21,11 +21,20 @@ from app.onboarding.models import (
     TemplateItem,
     TempMeeting,
     TempMeetingAttendance,
+    TempRestriction,
 )
+from app.onboarding.temps import needs_agency_confirmations
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User, UserRole
 
 DEMO_TEMP = "vikar@demo.dk"
+#: The demo home's tasks temps may not do alone (Bilag A.3); the last one was taken off the list.
+RESTRICTIONS = [
+    ("Alenearbejde", "Der er altid en fastansat på vagt sammen med vikaren.", True),
+    ("Medicingivning", "Den fastansatte på vagten giver medicinen; vikaren kan hjælpe til.", True),
+    ("Ture ud af huset alene med et barn", "Vikaren går med som nummer to sammen med en fastansat.", True),
+    ("Forflytning med lift", "", False),
+]
 NOTES = ["Bekræftet af bureauet pr. telefon.", "Bekræftet skriftligt af bureauet.", "3 føl-dage.", "4 føl-dage."]
 
 
@@ -45,9 +54,7 @@ def load(home, rng: random.Random, scale: str) -> None:
     templates = {}
     for kind, name, items in DEFAULT_TEMPLATES:
         template = ChecklistTemplate(home_id=home.id, kind=kind, name=name, items=[
-            TemplateItem(position=n, text=text, completed_by=by, needs_date=needs_date, needs_note=needs_note,
-                         is_required=required, guideline_slug=slug)
-            for n, (text, by, needs_date, needs_note, required, slug) in enumerate(items, start=1)])
+            TemplateItem(position=n, **item) for n, item in enumerate(item_dicts(items), start=1)])
         db.session.add(template)
         templates[kind] = template
     db.session.flush()
@@ -79,6 +86,10 @@ def load(home, rng: random.Random, scale: str) -> None:
             home_id=home.id, user_id=person.id, template_id=template.id, template_revision=1, kind=template.kind,
             title=template.name, assigned_on=assigned_on, assigned_at=_moment(assigned_on))))
     db.session.add_all([c for _, _, c in checklists])
+    db.session.add_all(TempRestriction(home_id=home.id, task=task, instead=instead, created_by_id=head_id,
+                                       is_active=active, deactivated_at=None if active else clock.now(),
+                                       deactivated_by_id=None if active else head_id)
+                       for task, instead, active in RESTRICTIONS)
     db.session.flush()
 
     rows = []
@@ -92,7 +103,9 @@ def load(home, rng: random.Random, scale: str) -> None:
                           rng.randint(1, len(template.items) - 1) if roll < 0.85 else 0)
         span = max((today - checklist.assigned_on).days, 0)
         day = checklist.assigned_on
-        for n, item in enumerate(template.items):
+        extra = needs_agency_confirmations(person)
+        items = [i for i in template.items if not i.only_other_agency or extra]
+        for n, item in enumerate(items):
             row = dict(checklist_id=checklist.id, position=item.position, text=item.text,
                        completed_by=item.completed_by, needs_date=item.needs_date, needs_note=item.needs_note,
                        is_required=item.is_required, guideline_slug=item.guideline_slug, note="", version=1,

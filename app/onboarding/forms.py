@@ -40,6 +40,7 @@ class TemplateItemForm(SubForm):
     needs_date = BooleanField(_l("Kræver dato"))
     needs_note = BooleanField(_l("Kræver note"))
     is_required = BooleanField(_l("Obligatorisk"), default=True)
+    only_other_agency = BooleanField(_l("Kun vikarer fra andet bureau end rammeaftalens"))
     guideline_slug = StringField(_l("Retningslinje (kortnavn)"), validators=[
         Optional(), Length(max=120),
         Regexp(r"^[a-z0-9-]+$", message=_l("Kortnavnet må kun have små bogstaver, tal og bindestreger."))])
@@ -85,3 +86,10 @@ class MeetingForm(Form):
         self.department_id.choices = choices([(0, _l("Hele tilbuddet")), *((d.id, d.name) for d in departments)])
         self.attendees.choices = choices(
             (t.id, f"{t.name} ({', '.join(d.name for d in t.departments)})") for t in temps)
+
+
+class RestrictionForm(Form):
+    task = StringField(_l("Opgave vikarer ikke må varetage alene"), validators=[DataRequired(REQUIRED),
+                                                                             Length(max=300)])
+    instead = TextAreaField(_l("Sådan løses opgaven i stedet"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Tilføj opgave"))

@@ -84,7 +84,7 @@ def new_hires_introduced(home, department_id: int | None, on: date) -> Indicator
     return _measure_completion(people, on, missing_is_failure=True)
 
 
-@indicator("onboarding.temps_ready", _l("Vikarer klar til at arbejde alene"), GUIDELINE, order=41)
+@indicator("onboarding.temps_ready", _l("Vikarer med gennemført introduktion"), GUIDELINE, order=41)
 def temps_ready(home, department_id: int | None, on: date) -> IndicatorResult:
     """Counted: on-call and agency temps employed on `on`. Met: every required item on their checklists was
     done by `on` (a temp without a checklist is not ready). Exceptions: the temps not ready, with progress."""

@@ -56,6 +56,8 @@ class TemplateItem(db.Model):
     needs_note: Mapped[bool] = mapped_column(Boolean, default=False)
     is_required: Mapped[bool] = mapped_column(Boolean, default=True)
     guideline_slug: Mapped[str | None] = mapped_column(String(120))
+    #: Bilag A.4: a confirmation asked only of temps from an agency other than the home's framework agency.
+    only_other_agency: Mapped[bool] = mapped_column(Boolean, default=False)
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="items")
 
@@ -162,3 +164,21 @@ class TempMeeting(db.Model):
     department = relationship("Department")
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     attendees = relationship("User", secondary="temp_meeting_attendances", order_by="User.name_sort_key", viewonly=True)
+
+
+class TempRestriction(db.Model):
+    """A task temps may not do alone in this home, and how it is solved instead (Bilag A.3).
+
+    Never deleted: a leader deactivates it, so the list a temp was shown stays in the history."""
+
+    __tablename__ = "temp_restrictions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
+    task: Mapped[str] = mapped_column(String(300))
+    instead: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

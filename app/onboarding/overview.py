@@ -37,7 +37,7 @@ class Row:
 
     @cached_property
     def is_ready(self) -> bool:
-        """Ready to work alone: every required item done; a temp without a checklist is not."""
+        """Introduction completed: every required item done; a temp without a checklist is not."""
         if not self.checklists:
             return not self.person.is_temp
         return all(c.is_complete for c in self.checklists)

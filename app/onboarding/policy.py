@@ -64,3 +64,11 @@ def temp_meetings(user, obj=None) -> bool:
     if obj is not None and obj.department_id is not None and not is_head(user):
         return leads_department(user, obj.department_id)
     return _leader(user)
+
+
+@rule("onboarding.restrictions")
+def temp_restrictions(user, obj=None) -> bool:
+    """The head and the department leaders keep the home's list of tasks temps may not do alone (Bilag A.3, A.5)."""
+    if obj is not None and not same_home(user, obj):
+        return False
+    return _leader(user)

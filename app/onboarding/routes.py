@@ -154,4 +154,4 @@ def assign_checklist():
         400 if form.errors else 200)
 
 
-from app.onboarding import meeting_routes, template_routes  # noqa: E402,F401
+from app.onboarding import meeting_routes, restriction_routes, template_routes  # noqa: E402,F401

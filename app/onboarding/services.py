@@ -23,6 +23,7 @@ from app.onboarding.models import (
     TempMeeting,
     TempMeetingAttendance,
 )
+from app.onboarding.temps import needs_agency_confirmations
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User
 
@@ -102,7 +103,8 @@ def save_template(home_id: int, template: ChecklistTemplate | None, *, name: str
         TemplateItem(position=n, text=" ".join(i["text"].split())[:300],
                      completed_by=BY_LEADER if i.get("completed_by") == BY_LEADER else BY_SELF,
                      needs_date=bool(i.get("needs_date")), needs_note=bool(i.get("needs_note")),
-                     is_required=bool(i.get("is_required", True)), guideline_slug=(i.get("guideline_slug") or None))
+                     is_required=bool(i.get("is_required", True)), guideline_slug=(i.get("guideline_slug") or None),
+                     only_other_agency=bool(i.get("only_other_agency")))
         for n, i in enumerate(items, start=1)
     ]
     db.session.flush()
@@ -138,7 +140,9 @@ def set_template_retired(template: ChecklistTemplate, retired: bool, actor: User
 
 
 def assign(person: User, template: ChecklistTemplate, actor: User | None, today: date) -> Checklist:
-    """Give a person a checklist: a copy of the template's current items, so later edits leave it alone."""
+    """Give a person a checklist: a copy of the template's current items, so later edits leave it alone.
+
+    Items only for temps from another agency than the framework agency are left out for everyone else."""
     if template.home_id != person.home_id:
         raise OnboardingError("Skabelonen hører til et andet tilbud.")
     if template.is_retired:
@@ -151,12 +155,13 @@ def assign(person: User, template: ChecklistTemplate, actor: User | None, today:
                                                             Checklist.template_id == template.id))
     if already is not None:
         raise OnboardingError(f"{person.name} har allerede tjeklisten »{template.name}«.")
+    extra = needs_agency_confirmations(person)
     checklist = Checklist(
         home_id=person.home_id, user_id=person.id, template_id=template.id, template_revision=template.revision,
         kind=template.kind, title=template.name, assigned_on=today, assigned_by_id=getattr(actor, "id", None),
         items=[ChecklistItem(position=i.position, text=i.text, completed_by=i.completed_by, needs_date=i.needs_date,
                              needs_note=i.needs_note, is_required=i.is_required, guideline_slug=i.guideline_slug)
-               for i in template.items],
+               for i in template.items if not i.only_other_agency or extra],
     )
     db.session.add(checklist)
     db.session.flush()
@@ -305,7 +310,7 @@ def progress_on(user_ids: Iterable[int], on: date) -> dict[int, tuple[int, int]]
 
 
 def readiness(user_ids: Iterable[int], on: date | None = None) -> dict[int, bool]:
-    """Who is ready to work alone on a day (default today): every required item of every checklist assigned
+    """Who has completed the introduction on a day (default today): every required item of every checklist assigned
     to them by then was done by then. A person with no checklist is ready unless they are a temp, since
     temps must have completed onboarding; permanent staff from before the portal have no checklist."""
     on = on or clock.today()
@@ -319,7 +324,7 @@ def readiness(user_ids: Iterable[int], on: date | None = None) -> dict[int, bool
             else types.get(user_id) not in temps for user_id in ids}
 
 
-def is_ready_to_work_alone(user: User, on: date | None = None) -> bool:
+def has_completed_introduction(user: User, on: date | None = None) -> bool:
     """All required onboarding items done (see readiness)."""
     return readiness([user.id], on).get(user.id, False)
 

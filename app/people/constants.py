@@ -83,4 +83,5 @@ HOME_SETTING_DEFAULTS: dict[str, object] = {
     "quality_green": 95,
     "quality_yellow": 80,
     "guideline_due_days": 60,
+    "framework_agency": "",
 }

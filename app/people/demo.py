@@ -58,7 +58,8 @@ class _Builder:
         return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
 
     def person(self, departments, *, email=None, name=None, roles=(Role.EMPLOYEE,),
-               employment=EmploymentType.PERMANENT, profession=None, hired_years=None, left_on=None) -> str:
+               employment=EmploymentType.PERMANENT, profession=None, hired_years=None, left_on=None,
+               agency="") -> str:
         self.count += 1
         profession = profession or self.rng.choice(list(Profession))
         hired_days = int((hired_years if hired_years is not None else self.rng.uniform(0.1, 12)) * 365)
@@ -68,7 +69,7 @@ class _Builder:
             "password_hash": self.password_hash, "employment_type": employment, "profession": profession,
             "is_skilled": profession in SKILLED and employment == EmploymentType.PERMANENT,
             "hired_on": self.today - timedelta(days=hired_days), "left_on": left_on, "is_disabled": False,
-            "created_at": clock.now(), "version": 1,
+            "created_at": clock.now(), "version": 1, "agency": agency,
         }
         user["must_set_password"] = False  # apart, as bandit B105 takes a False under a password-named key for one
         self.users.append(user)
@@ -93,7 +94,7 @@ class _Builder:
 
 def build_home(region: Region, name: str, rng: random.Random, today: date, password_hash: str, *,
                staff_per_department: int, with_demo_logins: bool, email_domain: str) -> Home:
-    home = Home(region=region, name=name, settings={})
+    home = Home(region=region, name=name, settings={"framework_agency": "Vikarkompagniet"})
     db.session.add(home)
     departments = []
     for dep_name, methods in DEPARTMENTS:
@@ -134,8 +135,9 @@ def build_home(region: Region, name: str, rng: random.Random, today: date, passw
     for i in range(temps):
         b.person([departments[i % len(departments)]], employment=EmploymentType.ON_CALL,
                  profession=Profession.PAEDAGOG_ASSISTANT, hired_years=rng.uniform(0.05, 2))
+    # From another agency than the framework one, so the demo shows the agency's extra confirmations (Bilag A.4).
     b.person([departments[3]], employment=EmploymentType.AGENCY, profession=Profession.SOSU_HELPER,
-             hired_years=0.1)
+             hired_years=0.1, agency="Bureau Nord")
     b.write()
     db.session.flush()
     return home

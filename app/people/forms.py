@@ -38,6 +38,8 @@ class EmployeeForm(Form):
                                   choices=choices((k.value, v) for k, v in EMPLOYMENT_LABELS.items()))
     profession = SelectField(_l("Faggruppe"), choices=choices((k.value, v) for k, v in PROFESSION_LABELS.items()))
     is_skilled = BooleanField(_l("Faglært"))
+    agency = StringField(_l("Vikarbureau"), validators=[Length(max=160)],
+                         description=_l("Kun for vikarer fra bureau: hvilket bureau vikaren kommer fra."))
     hired_on = DateField(_l("Ansat fra"), validators=[DataRequired(BAD_DATE)])
     left_on = DateField(_l("Fratrådt den"), validators=[Optional()])
     departments = MultiCheckboxField(_l("Afdeling(er)"), coerce=int)
@@ -134,6 +136,9 @@ class HomeSettingsForm(Form):
                                           validators=[DataRequired(), NumberRange(1, 24)])
     quality_green = IntegerField(_l("Grøn fra (%)"), validators=[DataRequired(), NumberRange(1, 100)])
     quality_yellow = IntegerField(_l("Gul fra (%)"), validators=[DataRequired(), NumberRange(1, 100)])
+    framework_agency = StringField(
+        _l("Vikarbureau med rammeaftale"), validators=[Length(max=160)],
+        description=_l("Vikarer fra et andet bureau får bureauets ekstra bekræftelser på deres tjekliste."))
     submit = SubmitField(_l("Gem indstillinger"))
 
     def validate_temp_meeting_second(self, field):

@@ -122,6 +122,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     must_set_password: Mapped[bool] = mapped_column(Boolean, default=True)
     employment_type: Mapped[str] = mapped_column(String(20), default=EmploymentType.PERMANENT)
+    #: The temp agency an agency temp comes from (blank for everyone else).
+    agency: Mapped[str] = mapped_column(String(160), default="")
     profession: Mapped[str] = mapped_column(String(30))
     is_skilled: Mapped[bool] = mapped_column(Boolean, default=False)
     hired_on: Mapped[date] = mapped_column(Date)

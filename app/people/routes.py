@@ -221,13 +221,14 @@ def settings():
     form = HomeSettingsForm(obj=home)
     if request.method == "GET":
         for key in ("wish_deadline_day", "wish_deadline_month", "contact_team_min", "plan_interval_months",
-                    "physio_interval_months", "quality_green", "quality_yellow"):
+                    "physio_interval_months", "quality_green", "quality_yellow", "framework_agency"):
             getattr(form, key).data = home.setting(key)
         form.temp_meeting_first.data, form.temp_meeting_second.data = home.setting("temp_meeting_months")
     if form.validate_on_submit():
         values = {key: getattr(form, key).data for key in (
             "wish_deadline_day", "wish_deadline_month", "contact_team_min", "plan_interval_months",
             "physio_interval_months", "quality_green", "quality_yellow")}
+        values["framework_agency"] = " ".join((form.framework_agency.data or "").split())
         values["temp_meeting_months"] = sorted([form.temp_meeting_first.data, form.temp_meeting_second.data])
         update_home_settings(home, form.name.data, values)
         db.session.commit()

@@ -12,7 +12,7 @@ from app.auth.services import hash_password
 from app.auth.sessions import end_all_sessions
 from app.extensions import db
 from app.hooks import emit
-from app.people.constants import Role
+from app.people.constants import EmploymentType, Role
 from app.people.grants import RoleChangeRefused, change_roles
 from app.people.models import Department, Home, Method, ResourceFunction, User
 
@@ -25,6 +25,8 @@ def _apply(person: User, data: dict, departments: list[Department]) -> None:
     person.name = " ".join(data["name"].split())
     person.email = data["email"].strip().lower()
     person.employment_type = data["employment_type"]
+    is_agency = person.employment_type == EmploymentType.AGENCY
+    person.agency = " ".join((data.get("agency") or "").split()) if is_agency else ""
     person.profession = data["profession"]
     person.is_skilled = bool(data["is_skilled"])
     person.hired_on = data["hired_on"]

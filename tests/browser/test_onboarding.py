@@ -16,7 +16,7 @@ def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     _login(page, "vikar@demo.dk")
     panel = page.locator("section", has=page.get_by_role("heading", name="Min oplæring"))
     expect(panel.locator("progress")).to_be_visible()
-    expect(panel).to_contain_text("3 af 8 punkter")
+    expect(panel).to_contain_text("3 af 12 punkter")
     expect(panel).to_contain_text("Leder kvitterer")
     panel.get_by_role("link", name="Åbn tjeklisten").click()
 
@@ -24,7 +24,7 @@ def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     item.get_by_role("button", name="Afkryds som gennemført").click()
     expect(page.locator(".flash-success")).to_contain_text("Afkrydset: Kender vikarinstruksen")
     expect(page.locator("li.ob-item", has_text="Kender vikarinstruksen")).to_contain_text("Afkrydset af Viktor Vikar")
-    expect(page.locator("#status-heading + .ob-progress")).to_contain_text("4 af 8 punkter")
+    expect(page.locator("#status-heading + .ob-progress")).to_contain_text("4 af 12 punkter")
     # A leader's item has no button for the temp.
     leader_item = page.locator("li.ob-item", has_text="Undervisning i konflikthåndtering")
     expect(leader_item).to_contain_text("Venter på kvittering fra din leder")
@@ -35,7 +35,7 @@ def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     page.get_by_role("link", name="Oplæring", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Oplæring af nyansatte og vikarer")
     row = page.locator("tr", has_text="Viktor Vikar")
-    expect(row).to_contain_text("Ikke klar")
+    expect(row).to_contain_text("Introduktion ikke gennemført")
     row.get_by_role("link", name="Tjekliste for tilkaldevikarer").click()
 
     leader_item = page.locator("li.ob-item", has_text="Undervisning i konflikthåndtering")
@@ -45,4 +45,4 @@ def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     expect(page.locator(".flash-success")).to_contain_text("Kvitteret: Undervisning i konflikthåndtering")
     expect(page.locator("li.ob-item", has_text="Undervisning i konflikthåndtering")).to_contain_text(
         re.compile(r"Kvitteret\s+af Anders Afdelingsleder"))
-    expect(page.locator("#status-heading + .ob-progress")).to_contain_text("5 af 8 punkter")
+    expect(page.locator("#status-heading + .ob-progress")).to_contain_text("5 af 12 punkter")

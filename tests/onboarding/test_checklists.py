@@ -9,7 +9,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.hooks import on_event
 from app.onboarding.models import ChecklistItem
-from app.onboarding.services import is_ready_to_work_alone, readiness
+from app.onboarding.services import has_completed_introduction, readiness
 from app.people.models import User
 from tests.onboarding.helpers import HIRED, TODAY, build_org, item_url, login
 
@@ -34,7 +34,7 @@ def test_temp_sees_checklist_first_on_the_dashboard(app, org, make_client):
     assert "0 af 5 punkter" in html
     assert "Undervisning i konflikthåndtering" in html and "Leder kvitterer" in html
     page = client.get("/onboarding/mine").get_data(as_text=True)
-    assert "Ikke klar til at arbejde alene" in page
+    assert "Introduktion ikke gennemført" in page
     assert "2 kvitteres af lederen" in page and "2 afkrydser du selv" in page
 
 
@@ -144,7 +144,7 @@ def test_ready_to_work_alone_when_all_required_items_are_done(app, org, make_cli
     leader = login(make_client, org.leader_a)
     with app.app_context():
         person = db.session.get(User, org.temp_id)
-        assert not is_ready_to_work_alone(person)
+        assert not has_completed_introduction(person)
     temp.post(item_url(org, 0), data={"done_on": "2026-03-01"})
     temp.post(item_url(org, 2), data={})
     leader.post(item_url(org, 1), data={"done_on": "2026-03-02"})
@@ -153,10 +153,10 @@ def test_ready_to_work_alone_when_all_required_items_are_done(app, org, make_cli
     leader.post(item_url(org, 3), data={"note": "Bekræftet"})  # the optional item stays open
     with app.app_context():
         person = db.session.get(User, org.temp_id)
-        assert is_ready_to_work_alone(person)
+        assert has_completed_introduction(person)
         assert readiness([org.temp_id], on=TODAY - timedelta(days=1)) == {org.temp_id: False}
     overview = leader.get("/onboarding/overview").get_data(as_text=True)
-    assert "Klar til at arbejde alene" in overview
+    assert "Introduktion gennemført" in overview
 
 
 def test_readiness_for_people_without_a_checklist(app, org):
@@ -256,6 +256,6 @@ def test_profile_section_for_the_person_and_their_leaders_only(app, org):
         leader_b = db.session.scalar(select(User).where(User.email == org.leader_b))
         leader_a = db.session.scalar(select(User).where(User.email == org.leader_a))
         own = "".join(str(s) for s in profile_sections(person, person))
-        assert "Oplæring" in own and "Ikke klar til at arbejde alene" in own and "0 af 5 punkter" in own
+        assert "Oplæring" in own and "Introduktion ikke gennemført" in own and "0 af 5 punkter" in own
         assert "Tjekliste for tilkaldevikarer" in "".join(str(s) for s in profile_sections(person, leader_a))
         assert "Tjekliste for tilkaldevikarer" not in "".join(str(s) for s in profile_sections(person, leader_b))

@@ -23,7 +23,7 @@ def test_demo_home_ships_templates_and_a_partly_done_temp(app, demo, auth, clien
         assert db.session.scalar(select(func.count()).select_from(TempMeetingAttendance)) > 0
         temps = db.session.scalars(select(User.id).where(User.employment_type != "permanent")).all()
         ready = readiness(temps)
-        assert set(ready.values()) == {True, False}, "the demo has temps both ready and not ready to work alone"
+        assert set(ready.values()) == {True, False}, "the demo has temps with the introduction both completed and not"
     auth.login("temp")
     assert "Min oplæring" in client.get("/").get_data(as_text=True)
 
