@@ -17,7 +17,7 @@ TRUE_WORDS = frozenset({"1", "on", "true", "yes", "ja"})
 FALSE_WORDS = frozenset({"0", "off", "false", "no", "nej", ""})
 
 
-class ConfigError(Exception):
+class ConfigError(ValueError):
     """The environment holds settings the app cannot start with; the message names each problem."""
 
     def __init__(self, problems: list[str]):

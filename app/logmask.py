@@ -51,9 +51,18 @@ def _attach(target: logging.Logger | logging.Handler, mask_filter: SecretMaskFil
         target.addFilter(mask_filter)
 
 
+#: The one instance, also in app/logs.py LOG_FILTERS, so gunicorn.conf.py puts it on the handlers gunicorn adds
+#: after the app is built (its access and error logs).
+MASK_FILTER = SecretMaskFilter()
+
+
 def install(app) -> None:
     """Attach the filter to the app's logger, the access-log loggers, and the handlers they and the root use."""
-    mask_filter = SecretMaskFilter()
+    from app.logs import LOG_FILTERS
+
+    mask_filter = MASK_FILTER
+    if mask_filter not in LOG_FILTERS:
+        LOG_FILTERS.append(mask_filter)
     loggers = [app.logger, *(logging.getLogger(name) for name in LOGGERS)]
     for logger in loggers:
         _attach(logger, mask_filter)

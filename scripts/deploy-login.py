@@ -50,7 +50,8 @@ def main(base: str, email: str, start_code: str, name: str) -> None:
     assert status == 200, status
     password = "deploy-test-" + start_code
     status, headers, _ = fetch("/auth/first-password",
-                               {"password": password, "confirm": password, "csrf_token": token(html)})
+                               {"start_code": start_code, "password": password, "confirm": password,
+                                "csrf_token": token(html)})
     assert status == 302, status
     status, _, html = fetch("/")
     assert status == 200 and name in html, status

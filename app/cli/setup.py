@@ -10,7 +10,7 @@ from app import clock
 from app.audit.services import record
 from app.cli import bp
 from app.extensions import db
-from app.people.constants import EmploymentType, Profession, Role
+from app.people.constants import ROLE_LABELS, EmploymentType, Profession, Role
 from app.people.models import Home, Region
 from app.people.services import PeopleError, create_employee, save_department
 
@@ -73,8 +73,15 @@ def setup(region_name: str | None, home_name: str | None, departments: tuple[str
         person, start_code = create_employee(home, {
             "name": person_name, "email": email, "employment_type": EmploymentType.PERMANENT,
             "profession": Profession.OTHER, "is_skilled": False, "hired_on": clock.today(),
-            "departments": [d.id for d in created], "roles": [FIRST_ROLES[role]],
-        }, [], clock.today())
+            "departments": [d.id for d in created],
+        }, [], clock.today(), roles=set(), actor=None)
+        # The first person has nobody to be granted a role by: the operator grants it here, and it is audited
+        # like every other grant (people.grants for everyone after).
+        first_role = FIRST_ROLES[role]
+        person.set_roles({first_role})
+        db.session.flush()
+        record("people.role_granted", person, summary=f"{ROLE_LABELS[first_role]}: {person.name}", role=first_role,
+               departments=None, by="flask setup")
     except PeopleError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error

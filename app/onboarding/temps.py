@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit.services import record
-from app.database import danish
+from app.database import danish_key
 from app.extensions import db
 from app.onboarding.models import TempRestriction
 from app.people.constants import EmploymentType
@@ -34,16 +34,18 @@ def needs_agency_confirmations(person: User) -> bool:
 
 
 def active_restrictions(home_id: int) -> list[TempRestriction]:
-    """The home's current list of tasks temps may not do alone, in Danish alphabetical order."""
-    return list(db.session.scalars(select(TempRestriction).where(
-        TempRestriction.home_id == home_id, TempRestriction.is_active.is_(True)
-    ).order_by(danish(TempRestriction.task), TempRestriction.id)))
+    """The home's current list of tasks temps may not do alone, in Danish alphabetical order (a short list per
+    home, so it is sorted here rather than by a stored key)."""
+    rows = db.session.scalars(select(TempRestriction).where(
+        TempRestriction.home_id == home_id, TempRestriction.is_active.is_(True)).order_by(TempRestriction.id))
+    return sorted(rows, key=lambda row: danish_key(row.task))
 
 
 def all_restrictions(home_id: int) -> list[TempRestriction]:
     """Active first, then the deactivated ones (the history)."""
-    return list(db.session.scalars(select(TempRestriction).where(TempRestriction.home_id == home_id).order_by(
-        TempRestriction.is_active.desc(), danish(TempRestriction.task), TempRestriction.id)))
+    rows = db.session.scalars(select(TempRestriction).where(TempRestriction.home_id == home_id)
+                              .order_by(TempRestriction.id))
+    return sorted(rows, key=lambda row: (not row.is_active, danish_key(row.task)))
 
 
 def add_restriction(home: Home, task: str, instead: str, actor: User) -> TempRestriction:

@@ -131,7 +131,7 @@ class User(UserMixin, db.Model):
     is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     #: The directory's stable id for this person (the claim KP_OIDC_MATCH_CLAIM names), stored at the first
     #: single sign-on; later sign-ons match on it whatever the e-mail has become.
-    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -18,13 +18,15 @@ branch_labels = None
 depends_on = None
 
 
+# A unique index, not a unique constraint: on SQLite a constraint means rebuilding `users`, which the rows that
+# refer to it do not survive. Both directions work in place.
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('sso_subject', sa.String(length=255), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_users_sso_subject'), ['sso_subject'])
+        batch_op.create_index(batch_op.f('ix_users_sso_subject'), ['sso_subject'], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_users_sso_subject'), type_='unique')
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
+        batch_op.drop_index(batch_op.f('ix_users_sso_subject'))
         batch_op.drop_column('sso_subject')

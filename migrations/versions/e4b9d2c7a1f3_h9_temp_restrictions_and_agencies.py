@@ -48,9 +48,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('onboarding_template_items', schema=None) as batch_op:
+    # Drop the plain columns in place (SQLite 3.35+): rebuilding users would break the rows that refer to it.
+    with op.batch_alter_table('onboarding_template_items', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('only_other_agency')
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('agency')
     with op.batch_alter_table('temp_restrictions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_temp_restrictions_home_id'))

@@ -32,7 +32,7 @@ def test_setup_creates_the_home_departments_and_a_head_who_logs_in_with_the_star
     code = start_code(result.output)
     response = client.post("/auth/login", data={"email": "tina@example.dk", "password": code})
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/first-password")
-    response = client.post("/auth/first-password", data={"password": "et-langt-kodeord-2026",
+    response = client.post("/auth/first-password", data={"start_code": code, "password": "et-langt-kodeord-2026",
                                                          "confirm": "et-langt-kodeord-2026"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200

@@ -122,6 +122,7 @@ def test_draft_waits_for_approval_and_self_approval_is_refused(app, library, cli
     EVENTS.clear()
     other = login(make_client(), "head2@t.dk")
     assert other.post("/guidelines/snart/approve").status_code == 302
+    employee = login(make_client(), "emp1@t.dk")  # the next day: yesterday's login has expired
     assert "Helt ny tekst" in employee.get("/guidelines/snart").get_data(as_text=True)
     with app.app_context():
         guideline = db.session.scalar(select(Guideline).where(Guideline.slug == "snart"))
