@@ -72,9 +72,13 @@ def live_server(app) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    base_url = app.config["BASE_URL"]
+    app.config["BASE_URL"] = url  # as an operator sets KP_BASE_URL: feed and e-mail links are built from it
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", port=server.server_port)
+        yield LiveServer(url=url, port=server.server_port)
     finally:
+        app.config["BASE_URL"] = base_url
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
