@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from wtforms import FieldList, FormField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget, html_params
 
+from app.exports import CONTROL_CHARACTERS
 from app.wtforms_da import TRANSLATIONS
 
 REQUIRED = _l("Feltet skal udfyldes.")
@@ -19,7 +20,7 @@ CONTROL_CHARACTERS_REFUSED = _l("Feltet indeholder usynlige kontroltegn (fx fra 
 
 #: Control characters no text field takes: C0 (NUL, ESC, ...), DEL and C1. Long text keeps tab and newlines.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_LONG_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = CONTROL_CHARACTERS  # what no export cell may hold either (app/exports.py)
 
 
 def has_control_characters(text: str, *, long_text: bool = False) -> bool:

@@ -23,6 +23,7 @@ from app.auth.routes import _safe_next
 from app.auth.sessions import start_session
 from app.auth.sso import SignOnRefused, person_for_claims
 from app.extensions import db
+from app.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def is_enabled() -> bool:
 
 def redirect_uri() -> str:
     """The address to register with the provider: fixed by KP_BASE_URL, not by whatever host a request named."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("auth.sso_callback")
+    return external_url("auth.sso_callback")
 
 
 def password_not_needed() -> bool:

@@ -10,6 +10,18 @@ from app.people.constants import EmploymentType
 
 GUIDELINE = "introduktion-nyansatte-og-vikarer"
 
+#: What every temp's introduction covers, internal or from an agency (Bilag A.1), with the leader's follow-up.
+_TEMP_RULES = [
+    ("Reglerne om magtanvendelse: hvad de tillader, og hvordan en magtanvendelse registreres",
+     BY_LEADER, True, False, True, None),
+    ("Børnenes ret til selvbestemmelse og medbestemmelse i hverdagen", BY_LEADER, True, False, True, None),
+    ("Forebyggelse af overgreb: tegn, handlepligt og hvem der skal have besked", BY_LEADER, True, False, True,
+     None),
+    ("Lederens opfølgning på introduktionen: har vikaren den faglige og relationelle viden, børnene har brug"
+     " for? (skriv opfølgningen i noten)", BY_LEADER, True, True, True, None),
+]
+
+
 DEFAULT_TEMPLATES = [
     (EmploymentType.PERMANENT, "Introduktion for nyansatte", [
         ("Introduktion til Specialbørnehjemmenes målgruppe og opbygning", BY_LEADER, True, False, True, None),
@@ -30,13 +42,7 @@ DEFAULT_TEMPLATES = [
         ("E-learning i Lov om voksenansvar (datoen på beviset)", BY_SELF, True, False, True, None),
         ("E-learning i dokumentation (datoen på beviset)", BY_SELF, True, False, True, None),
         ("Undervisning i konflikthåndtering", BY_LEADER, True, False, True, None),
-        ("Reglerne om magtanvendelse: hvad de tillader, og hvordan en magtanvendelse registreres",
-         BY_LEADER, True, False, True, None),
-        ("Børnenes ret til selvbestemmelse og medbestemmelse i hverdagen", BY_LEADER, True, False, True, None),
-        ("Forebyggelse af overgreb: tegn, handlepligt og hvem der skal have besked", BY_LEADER, True, False, True,
-         None),
-        ("Lederens opfølgning på introduktionen: har vikaren den faglige og relationelle viden, børnene har brug"
-         " for? (skriv opfølgningen i noten)", BY_LEADER, True, True, True, None),
+        *_TEMP_RULES,
         ("Overlevering: kender de aktuelle mål, indsatser og risikovurderinger for afdelingens børn",
          BY_LEADER, False, False, True, None),
         ("Kender vikarinstruksen: opgaver vikarer ikke varetager, bl.a. alenearbejde, og hvem der løser dem i stedet",
@@ -53,13 +59,7 @@ DEFAULT_TEMPLATES = [
         ("Bureauets bekræftelse: vikaren kender børnenes ret til selv- og medbestemmelse",
          BY_LEADER, True, True, True, None, True),
         ("Tilbuddets introduktion for vikarer", BY_LEADER, True, False, True, None),
-        ("Reglerne om magtanvendelse: hvad de tillader, og hvordan en magtanvendelse registreres",
-         BY_LEADER, True, False, True, None),
-        ("Børnenes ret til selvbestemmelse og medbestemmelse i hverdagen", BY_LEADER, True, False, True, None),
-        ("Forebyggelse af overgreb: tegn, handlepligt og hvem der skal have besked", BY_LEADER, True, False, True,
-         None),
-        ("Lederens opfølgning på introduktionen: har vikaren den faglige og relationelle viden, børnene har brug"
-         " for? (skriv opfølgningen i noten)", BY_LEADER, True, True, True, None),
+        *_TEMP_RULES,
         ("Overlevering: kender de aktuelle mål og risikovurderinger for de børn, vikaren arbejder med",
          BY_LEADER, False, False, True, None),
         ("Kender vikarinstruksen: opgaver vikarer ikke varetager, bl.a. alenearbejde, og hvem der løser dem i stedet",

@@ -23,7 +23,7 @@ from app.onboarding.models import (
     TempMeetingAttendance,
     TempRestriction,
 )
-from app.onboarding.temps import needs_agency_confirmations
+from app.onboarding.temps import items_for
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User, UserRole
 
@@ -95,23 +95,22 @@ def load(home, rng: random.Random, scale: str) -> None:
     rows = []
     for person, template, checklist in checklists:
         signer = next((leaders[d.id] for d in person.departments if d.id in leaders), head_id)
+        items = items_for(template, person)
         if person.email == DEMO_TEMP:
             done_count = 3
         else:
             roll = rng.random()
-            done_count = (len(template.items) if roll < 0.45 else
-                          rng.randint(1, len(template.items) - 1) if roll < 0.85 else 0)
+            done_count = (len(items) if roll < 0.45 else
+                          rng.randint(1, len(items) - 1) if roll < 0.85 else 0)
         span = max((today - checklist.assigned_on).days, 0)
         day = checklist.assigned_on
-        extra = needs_agency_confirmations(person)
-        items = [i for i in template.items if not i.only_other_agency or extra]
         for n, item in enumerate(items):
             row = dict(checklist_id=checklist.id, position=item.position, text=item.text,
                        completed_by=item.completed_by, needs_date=item.needs_date, needs_note=item.needs_note,
                        is_required=item.is_required, guideline_slug=item.guideline_slug, note="", version=1,
                        done_on=None, completed_on=None, completed_at=None, completer_id=None)
             if n < done_count:
-                day = min(day + timedelta(days=rng.randint(0, max(1, span // (len(template.items) + 1)))), today)
+                day = min(day + timedelta(days=rng.randint(0, max(1, span // (len(items) + 1)))), today)
                 row.update(completed_on=day, completed_at=_moment(day),
                            completer_id=signer if item.completed_by == BY_LEADER else person.id,
                            done_on=day if item.needs_date else None,

@@ -23,7 +23,7 @@ from app.onboarding.models import (
     TempMeeting,
     TempMeetingAttendance,
 )
-from app.onboarding.temps import needs_agency_confirmations
+from app.onboarding.temps import items_for
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User
 
@@ -155,13 +155,12 @@ def assign(person: User, template: ChecklistTemplate, actor: User | None, today:
                                                             Checklist.template_id == template.id))
     if already is not None:
         raise OnboardingError(f"{person.name} har allerede tjeklisten »{template.name}«.")
-    extra = needs_agency_confirmations(person)
     checklist = Checklist(
         home_id=person.home_id, user_id=person.id, template_id=template.id, template_revision=template.revision,
         kind=template.kind, title=template.name, assigned_on=today, assigned_by_id=getattr(actor, "id", None),
         items=[ChecklistItem(position=i.position, text=i.text, completed_by=i.completed_by, needs_date=i.needs_date,
                              needs_note=i.needs_note, is_required=i.is_required, guideline_slug=i.guideline_slug)
-               for i in template.items if not i.only_other_agency or extra],
+               for i in items_for(template, person)],
     )
     db.session.add(checklist)
     db.session.flush()

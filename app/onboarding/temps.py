@@ -33,6 +33,13 @@ def needs_agency_confirmations(person: User) -> bool:
     return not framework or _norm(person.agency) != framework
 
 
+def items_for(template, person: User) -> list:
+    """The template's items this person's checklist gets: the extra agency confirmations (Bilag A.4) only for a
+    temp from an agency other than the home's framework agency."""
+    extra = needs_agency_confirmations(person)
+    return [item for item in template.items if not item.only_other_agency or extra]
+
+
 def active_restrictions(home_id: int) -> list[TempRestriction]:
     """The home's current list of tasks temps may not do alone, in Danish alphabetical order (a short list per
     home, so it is sorted here rather than by a stored key)."""

@@ -325,6 +325,11 @@ def test_request_start_header_formats(header, wait):
     assert queue_wait(header, 1790892000.0) == timedelta(seconds=wait)
 
 
+def test_a_wait_of_exactly_the_limit_is_believed():
+    started = f"t={1790892000 - MAX_QUEUE_WAIT.total_seconds()}"
+    assert queue_wait(started, 1790892000.0) == MAX_QUEUE_WAIT
+
+
 @pytest.mark.parametrize("header", [None, "", "t=", "t=abc", "nan", "t=-5", "0",
                                     f"t={1790892000 - MAX_QUEUE_WAIT.total_seconds() - 1}"])
 def test_unreadable_or_implausible_headers_are_not_believed(header):
