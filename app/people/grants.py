@@ -56,8 +56,9 @@ def grantable_roles(actor: User, person: User | None) -> list[str]:
     return [role.value for role in Role if may_grant(actor, role)]
 
 
-def change_roles(person: User, wanted: set[str], departments_before: set[int], actor: User) -> None:
-    """Give the person exactly the wanted roles, checking every grant and removal and auditing each.
+def change_roles(person: User, wanted: set[str], departments_before: set[int], actor: User) -> bool:
+    """Give the person exactly the wanted roles, checking every grant and removal and auditing each; whether
+    anything was removed (a role, or leadership of a department).
 
     `departments_before` are the person's departments before this change (empty for a new person); the person's
     departments already hold the new ones, so leadership that moves with them is checked as a grant or removal.
@@ -76,7 +77,7 @@ def change_roles(person: User, wanted: set[str], departments_before: set[int], a
         if removed := departments_before - departments_after:
             changes.append((REMOVED, Role.DEPARTMENT_LEADER, removed))
     if not changes:
-        return
+        return False
     if person.id is not None and person.id == actor.id:
         raise RoleChangeRefused("Du kan ikke ændre dine egne roller. Bed en anden med rollen om at gøre det.")
     for _action, role, department_ids in changes:
@@ -94,6 +95,7 @@ def change_roles(person: User, wanted: set[str], departments_before: set[int], a
     for action, role, department_ids in changes:
         record(action, person, summary=f"{ROLE_LABELS[role]}: {person.name}", actor=actor, role=role,
                departments=sorted(department_ids) or None)
+    return any(action == REMOVED for action, _role, _departments in changes)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from app.auth.services import hash_password
 from app.auth.sessions import end_all_sessions
 from app.extensions import db
 from app.hooks import emit
-from app.people.constants import EmploymentType, Role
+from app.people.constants import EmploymentType
 from app.people.grants import RoleChangeRefused, change_roles
 from app.people.models import Department, Home, Method, ResourceFunction, User
 
@@ -50,9 +50,9 @@ def _set_resource_topics(person: User, topics: list[str], today: date) -> None:
     person.resource_functions = keep
 
 
-def _change_roles(person: User, roles: set[str], departments_before: set[int], actor: User) -> None:
+def _change_roles(person: User, roles: set[str], departments_before: set[int], actor: User) -> bool:
     try:
-        change_roles(person, roles, departments_before, actor)
+        return change_roles(person, roles, departments_before, actor)
     except RoleChangeRefused as error:
         raise PeopleError(str(error)) from error
 
@@ -83,12 +83,10 @@ def update_employee(person: User, data: dict, resource_topics: list[str], today:
               "employment_type": person.employment_type}
     left_on_before = person.left_on
     _apply(person, data, _departments(person.home_id, data.get("departments")))
-    _change_roles(person, roles, set(before["departments"]), actor)
+    removed = _change_roles(person, roles, set(before["departments"]), actor)
     if person.left_on is not None and person.left_on != left_on_before:
         end_all_sessions(person, "left_on")
-    elif set(before["roles"]) - person.roles or (
-            Role.DEPARTMENT_LEADER in before["roles"] and set(before["departments"]) - person.department_ids):
-        # A removed role, or leadership of a department taken away, ends what the old sessions may do.
+    elif removed:  # a role, or leadership of a department, taken away ends what the old sessions may do
         end_all_sessions(person, "role_removed")
     _set_resource_topics(person, resource_topics, today)
     db.session.flush()
