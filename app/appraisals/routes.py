@@ -45,7 +45,8 @@ def _visible_departments() -> list[Department]:
 
 
 def _overview_rows(department_id: int | None):
-    """MU rows (and LU rows for the whole home) in the scope the viewer may see."""
+    """MU rows (and LU rows for the whole home) in the scope the viewer may see, each about a colleague the
+    viewer may open (need-to-know: a leader's own talk is not another leader's business)."""
     today = clock.today()
     whole_home = can(current_user, "appraisals.overview_home")
     departments = _visible_departments()
@@ -56,7 +57,8 @@ def _overview_rows(department_id: int | None):
         department_id = None
     mu = statuses(current_user.home_id, MU, today, scope)
     lu = statuses(current_user.home_id, LU, today, scope) if whole_home else []
-    return today, departments, department_id, mu, lu
+    view = View(current_user, "overview")
+    return today, departments, department_id, view.people(mu), view.people(lu)
 
 
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -120,9 +122,7 @@ def _render_overview(department_id: int | None, status: str) -> Markup:
 @requires("appraisals.overview")
 def export():
     today, _departments, _department_id, mu, lu = _overview_rows(int_arg("afdeling"))
-    # A colleague's name, and whether their talk is overdue, only for those who may open that person.
-    view = View(current_user, "export")
-    stream = talk_status_workbook(current_user.home.name, today, view.people(mu), view.people(lu))
+    stream = talk_status_workbook(current_user.home.name, today, mu, lu)
     return send_file(stream, as_attachment=True, download_name=f"samtalestatus-{today.isoformat()}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

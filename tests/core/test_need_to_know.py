@@ -287,6 +287,15 @@ def test_talk_export_lists_only_colleagues_the_viewer_may_open(client, world, wh
     assert (COLLEAGUE in names) is sees
 
 
+@pytest.mark.parametrize("who, sees", [("leader", True), ("head", True), ("other_leader", False)])
+def test_talk_overview_names_only_colleagues_the_viewer_may_open(client, world, who, sees):
+    """The overview page and its export show the same rows: one filter for both."""
+    _login(client, world, who)
+    response = client.get("/appraisals/")
+    assert response.status_code == 200
+    assert (COLLEAGUE in response.get_data(as_text=True)) is sees
+
+
 def test_the_admin_gets_no_talk_export(client, world):
     """The administrator manages accounts, not content about people: no export of talks at all."""
     _login(client, world, "admin")
