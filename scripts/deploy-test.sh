@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Follow the README's Deployment section word for word on a fresh throwaway PostgreSQL cluster, then log in
-# over HTTP as the head `flask setup` created, and run the README's cron lines.
+# over HTTP as the head `flask setup` created, run the README's cron lines, then the README's single sign-on
+# block, and sign the head on through a test OpenID provider.
 #
 #   scripts/deploy-test.sh            exit 0 when every step worked; the log of each step is printed on failure
 #
@@ -21,12 +22,14 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/kp-deploy.XXXXXX")"
 pg_dir="$(mktemp -d "${TMPDIR:-/tmp}/kp-deploy-pg.XXXXXX")"
 chmod 755 "$work"
 gunicorn_pid=""
+provider_pid=""
 
 cleanup() {
     if [[ -n "$gunicorn_pid" ]] && kill -0 "$gunicorn_pid" 2>/dev/null; then
         kill "$gunicorn_pid" 2>/dev/null || true
         wait "$gunicorn_pid" 2>/dev/null || true
     fi
+    if [[ -n "$provider_pid" ]]; then kill "$provider_pid" 2>/dev/null || true; fi
     "$src/scripts/pg-throwaway.sh" stop "$pg_dir" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -67,6 +70,11 @@ systemctl() {
     case "\$*" in
         daemon-reload) ;;
         "enable --now kompetenceportalen") "$work/start-unit.sh" ;;
+        "restart kompetenceportalen")
+            pid="\$(cat "$work/gunicorn.pid")"
+            kill "\$pid"
+            while kill -0 "\$pid" 2>/dev/null; do sleep 0.2; done
+            "$work/start-unit.sh" ;;
         *) echo "deploy-test: unexpected systemctl \$*" >&2; return 1 ;;
     esac
 }
@@ -119,6 +127,39 @@ sed -n '/^```cron/,/^```$/p' "$src/README.md" | sed -e '/^```/d' | localise | wh
         || fail "cron line: $command"
 done
 
+# Single sign-on, as the README's second block switches it on: a real OpenID provider (oidc-provider-mock,
+# from the test environment) plays the region's directory; the block's placeholders become its address and
+# registration, and `systemctl restart` restarts the unit. The head then signs on with a directory account
+# that carries their e-mail, and an account the portal does not know is refused.
+provider_python="${KP_DEPLOY_PYTHON:-$src/.venv/bin/python}"
+(cd "$src" && exec "$provider_python" -m tests.oidc_provider "$work/oidc.url") >"$work/oidc.log" 2>&1 &
+provider_pid=$!
+for _ in $(seq 1 100); do [[ -s "$work/oidc.url" ]] && break; sleep 0.1; done
+[[ -s "$work/oidc.url" ]] || fail "the test OpenID provider did not start"
+provider_url="$(cat "$work/oidc.url")"
+cat >> "$work/localise.sed" <<SED
+s#https://login.microsoftonline.com/<tenant-id>/v2.0#$provider_url#g
+s#<application (client) id>#kompetenceportalen#g
+s#<secret value>#deploy-test-client-secret#g
+SED
+curl -fsS -X PUT -H "Content-Type: application/json" -d '{"email": "Tove@Example.dk", "oid": "4f1c-tove"}' \
+    "$provider_url/users/tove-directory" >/dev/null || fail "registering the head at the test provider"
+curl -fsS -X PUT -H "Content-Type: application/json" -d '{"email": "ukendt@example.dk", "oid": "4f1c-ukendt"}' \
+    "$provider_url/users/stranger-directory" >/dev/null || fail "registering a stranger at the test provider"
+sso_block="$(sed -n '/<!-- deploy-test-sso:begin -->/,/<!-- deploy-test-sso:end -->/p' "$src/README.md" \
+             | sed -e '/^<!--/d' -e '/^```/d' | localise)"
+[[ -n "$sso_block" ]] || fail "no deploy-test-sso block in README.md"
+env -i PATH="/usr/local/bin:/usr/bin:/bin" HOME="$HOME" TMPDIR="${TMPDIR:-/tmp}" LANG=C.UTF-8 \
+    KP_DEPLOY_WORK="$work" KP_DEPLOY_URL="$KP_DEPLOY_URL" \
+    bash -c "$(cat "$work/prelude.sh"; echo "$sso_block")" >"$work/readme-sso.log" 2>&1 \
+    || { gunicorn_pid="$(cat "$work/gunicorn.pid" 2>/dev/null || true)"; fail "the README's single sign-on block"; }
+gunicorn_pid="$(cat "$work/gunicorn.pid")"
+python3 "$src/scripts/deploy-login.py" --sso "$KP_DEPLOY_URL" tove-directory "Tove Tilbudsleder" \
+    >"$work/sso.log" 2>&1 || fail "signing the head on through single sign-on"
+python3 "$src/scripts/deploy-login.py" --sso "$KP_DEPLOY_URL" stranger-directory - \
+    >>"$work/sso.log" 2>&1 || fail "an unknown directory account was not refused"
+kill "$provider_pid" 2>/dev/null || true
+
 for hook in "$src"/scripts/deploy-test.d/*; do
     [[ -x "$hook" ]] || continue
     "$hook" >"$work/hook-$(basename "$hook").log" 2>&1 || fail "hook $(basename "$hook")"
@@ -142,4 +183,4 @@ if grep -q "Traceback" "$work/outage.log"; then fail "a traceback in the log dur
 (( $(wc -l <"$work/outage.log") <= 12 )) || fail "more than two log lines per failed request during the outage"
 grep -q '"request_id": "outage-3"' "$work/outage.log" || fail "no JSON app line with the request id"
 
-echo "deploy-test: OK (README Deployment block, login as the head, access log, cron lines, an outage)"
+echo "deploy-test: OK (README Deployment block, login as the head, access log, cron lines, single sign-on, an outage)"

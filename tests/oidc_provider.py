@@ -76,3 +76,19 @@ def sso_settings(app, provider: Provider, **settings) -> dict:
         "OIDC_CLIENT_SECRET": "klient-hemmelighed",
         **settings,
     }
+
+
+def main(url_file: str) -> None:
+    """Serve a provider until killed, writing its address to `url_file` once it listens (scripts/deploy-test.sh
+    runs it so the deployed server signs people on against a real provider): `python -m tests.oidc_provider F`."""
+    from pathlib import Path
+
+    with serve() as provider:
+        Path(url_file).write_text(provider.url + "\n")
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1])
