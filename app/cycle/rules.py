@@ -23,51 +23,51 @@ REMIND_OVERDUE_EVERY = 7
 
 
 class WhenError(ValueError):
-    """A `when` that cannot be resolved to a date; the message names what is wrong (in Danish)."""
+    """A `when` that cannot be resolved to a date; the message names what is wrong (for operators, in English)."""
 
 
 def _month(value, field: str = "month") -> int:
     if isinstance(value, str):
-        raise WhenError(f"ukendt måned {value!r} i '{field}': skriv måneden som et tal fra 1 til 12 "
-                        f"(fx 10 for oktober)")
+        raise WhenError(f"unknown month {value!r} in '{field}': write the month as a number from 1 to 12 "
+                        f"(e.g. 10 for October)")
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
-        raise WhenError(f"'{field}' skal være et månedstal fra 1 til 12, ikke {value!r}")
+        raise WhenError(f"'{field}' must be a month number from 1 to 12, not {value!r}")
     return value
 
 
 def validate_when(when) -> None:
     """Raise WhenError unless `when` is one of the documented forms and resolves in every year."""
     if not isinstance(when, dict) or not when:
-        raise WhenError("'when' skal være en af formerne {day, month}, {month}, {months}, {meeting} "
-                        "eller {twice_a_year}")
+        raise WhenError("'when' must be one of the forms {day, month}, {month}, {months}, {meeting} "
+                        "or {twice_a_year}")
     keys = set(when)
     if keys == {"day", "month"}:
         month = _month(when["month"])
         day = when["day"]
         if isinstance(day, bool) or not isinstance(day, int):
-            raise WhenError(f"'day' skal være et tal, ikke {day!r}")
+            raise WhenError(f"'day' must be a number, not {day!r}")
         for year in (_LEAP_YEAR, _COMMON_YEAR):
             try:
                 date(year, month, day)
             except ValueError as error:
-                raise WhenError(f"{day}. {_MONTH_NAMES[month - 1]} er ikke en dato i alle år "
+                raise WhenError(f"day {day} of month {month} is not a date in every year "
                                 f"(day={day}, month={month})") from error
     elif keys == {"month"}:
         _month(when["month"])
     elif keys == {"months"}:
         months = when["months"]
         if not isinstance(months, list) or not months:
-            raise WhenError("'months' skal være en liste af månedstal")
+            raise WhenError("'months' must be a list of month numbers")
         for month in months:
             _month(month, "months")
     elif keys == {"meeting"}:
         if when["meeting"] not in MEETING_KINDS:
-            raise WhenError(f"ukendt mødetype {when['meeting']!r}; brug {', '.join(MEETING_KINDS)}")
+            raise WhenError(f"unknown meeting kind {when['meeting']!r}; use {', '.join(MEETING_KINDS)}")
     elif keys == {"twice_a_year"}:
         if when["twice_a_year"] not in TWICE_A_YEAR_KINDS:
-            raise WhenError(f"ukendt type {when['twice_a_year']!r} for twice_a_year; brug temp_meeting")
+            raise WhenError(f"unknown kind {when['twice_a_year']!r} for twice_a_year; use temp_meeting")
     else:
-        raise WhenError(f"ukendt form for 'when': {sorted(keys)}")
+        raise WhenError(f"unknown form of 'when': {sorted(keys)}")
 
 
 def due_dates(when: dict, year: int, *, temp_meeting_months: Sequence[int] = (3, 9),

@@ -20,7 +20,8 @@ def _homes(name: str | None) -> list[Home]:
         query = query.where(Home.name == name)
     homes = list(db.session.scalars(query))
     if not homes:
-        raise click.ClickException(f"Intet tilbud hedder {name!r}." if name else "Databasen har ingen tilbud endnu.")
+        raise click.ClickException(f"No home is called {name!r}." if name else (
+            "The database has no home yet: run `flask setup` first (see the README)."))
     return homes
 
 
@@ -35,16 +36,16 @@ def import_command(paths: tuple[Path, ...], home_name: str | None, minor: bool) 
         documents = read_documents(list(paths) or [Path("guidelines")])
     except DocumentError as error:
         for message in error.errors:
-            click.echo(f"FEJL {message}", err=True)
-        raise click.ClickException(f"{len(error.errors)} fejl; intet er indlæst.") from error
+            click.echo(f"ERROR {message}", err=True)
+        raise click.ClickException(f"{len(error.errors)} error(s); nothing was imported.") from error
     try:
         counts = import_documents(documents, homes, significant=not minor)
     except Exception:
         db.session.rollback()
         raise
     db.session.commit()
-    click.echo(f"{len(documents)} dokument(er) læst: {counts['created']} oprettet, {counts['updated']} ny version, "
-               f"{counts['unchanged']} uændret.")
+    click.echo(f"{len(documents)} document(s) read: {counts['created']} created, {counts['updated']} new version(s), "
+               f"{counts['unchanged']} unchanged.")
 
 
 @bp.cli.command("export")
@@ -54,4 +55,4 @@ def export_command(path: Path, home_name: str | None) -> None:
     """Write the published version of every guideline of a home (default the first) to PATH as Markdown."""
     home = _homes(home_name)[0]
     written = export_to(path, guidelines_for_home(home))
-    click.echo(f"{len(written)} retningslinje(r) skrevet til {path}.")
+    click.echo(f"{len(written)} guideline(s) written to {path}.")

@@ -71,51 +71,51 @@ def _is_text(value) -> bool:
 
 def _check_role(errors, where: str, field: str, value) -> None:
     if value not in ROLE_CODES:
-        errors.append(f"{where}: feltet '{field}': ukendt rolle {value!r}; brug en af {', '.join(ROLE_CODES)}")
+        errors.append(f"{where}: field '{field}': unknown role {value!r}; use one of {', '.join(ROLE_CODES)}")
 
 
 def split_document(text: str) -> tuple[str, str]:
     """(front matter YAML, body) of a document; ValueError when the front matter block is missing."""
     if not text.startswith("---\n"):
-        raise ValueError("filen skal begynde med en front matter-blok mellem to linjer med '---'")
+        raise ValueError("the file must begin with a front matter block between two lines of '---'")
     end = text.find("\n---\n", 3)
     if end == -1:
-        raise ValueError("front matter-blokken slutter ikke med en linje med '---'")
+        raise ValueError("the front matter block does not end with a line of '---'")
     return text[4:end + 1], text[end + 5:]
 
 
 def validate_front(where: str, front, errors: list[str]) -> None:  # noqa: C901 - one check per documented field
     if not isinstance(front, dict):
-        errors.append(f"{where}: front matter skal være en samling af felter (YAML-mapping)")
+        errors.append(f"{where}: the front matter must be a set of fields (a YAML mapping)")
         return
     for field in front:
         if field not in FRONT_MATTER_FIELDS:
-            errors.append(f"{where}: ukendt felt '{field}'")
+            errors.append(f"{where}: unknown field '{field}'")
     for field in REQUIRED:
         if field not in front or front[field] in (None, "", []):
-            errors.append(f"{where}: feltet '{field}' mangler")
+            errors.append(f"{where}: field '{field}' is missing")
     for field in ("title", "standard", "scope"):
         if field in front and front[field] is not None and not _is_text(front[field]):
-            errors.append(f"{where}: feltet '{field}' skal være en tekst")
+            errors.append(f"{where}: field '{field}' must be a text")
     if front.get("title") and isinstance(front["title"], str) and len(front["title"]) > 200:
-        errors.append(f"{where}: feltet 'title' er længere end 200 tegn")
+        errors.append(f"{where}: field 'title' is longer than 200 characters")
     doc_type, level = front.get("document_type"), front.get("level")
     if doc_type is not None and doc_type not in DOCUMENT_TYPES:
-        errors.append(f"{where}: feltet 'document_type': ukendt dokumenttype {doc_type!r}; brug en af "
+        errors.append(f"{where}: field 'document_type': unknown document type {doc_type!r}; use one of "
                       + ", ".join(DOCUMENT_TYPES))
     if level is not None and level not in ("local", "regional"):
-        errors.append(f"{where}: feltet 'level' skal være 'local' eller 'regional', ikke {level!r}")
+        errors.append(f"{where}: field 'level' must be 'local' or 'regional', not {level!r}")
     elif DOCUMENT_TYPES.get(doc_type) and level and DOCUMENT_TYPES[doc_type] != level:
-        errors.append(f"{where}: feltet 'level' ({level}) passer ikke til dokumenttypen {doc_type!r}")
+        errors.append(f"{where}: field 'level' ({level}) does not fit the document type {doc_type!r}")
     target = front.get("target_group")
     if target is not None:
         if not isinstance(target, list) or not target:
-            errors.append(f"{where}: feltet 'target_group' skal være en liste af rollekoder")
+            errors.append(f"{where}: field 'target_group' must be a list of role codes")
         else:
             for code in target:
                 _check_role(errors, where, "target_group", code)
             if len(set(map(str, target))) != len(target):
-                errors.append(f"{where}: feltet 'target_group' nævner samme rolle flere gange")
+                errors.append(f"{where}: field 'target_group' names the same role more than once")
     for field in ("revision_responsible", "approved_by"):
         if front.get(field) is not None:
             _check_role(errors, where, field, front[field])
@@ -127,13 +127,13 @@ def validate_front(where: str, front, errors: list[str]) -> None:  # noqa: C901 
                 raise ValueError
         except ValueError:
             front["effective_from"] = effective
-            errors.append(f"{where}: feltet 'effective_from': {effective!r} er ikke en gyldig dato (ÅÅÅÅ-MM-DD)")
+            errors.append(f"{where}: field 'effective_from': {effective!r} is not a valid date (YYYY-MM-DD)")
     review = front.get("review")
     if review is not None:
         _validate_review(where, review, errors)
     related = front.get("related")
     if related is not None and (not isinstance(related, list) or not all(isinstance(s, str) for s in related)):
-        errors.append(f"{where}: feltet 'related' skal være en liste af slugs")
+        errors.append(f"{where}: field 'related' must be a list of slugs")
     cycle = front.get("cycle")
     if cycle is not None:
         _validate_cycle(where, cycle, errors)
@@ -145,64 +145,64 @@ def _validate_review(where: str, review, errors: list[str]) -> None:
 
     if isinstance(review, dict) and set(review) == {"every_months"}:
         if bad_int(review["every_months"], 1, 36):
-            errors.append(f"{where}: feltet 'review': every_months skal være et tal fra 1 til 36")
+            errors.append(f"{where}: field 'review': every_months must be a number from 1 to 36")
     elif isinstance(review, dict) and set(review) == {"month"}:
         if bad_int(review["month"], 1, 12):
-            errors.append(f"{where}: feltet 'review': month skal være et månedstal fra 1 til 12")
+            errors.append(f"{where}: field 'review': month must be a month number from 1 to 12")
     else:
-        errors.append(f"{where}: feltet 'review' skal være {{every_months: N}} eller {{month: M}}")
+        errors.append(f"{where}: field 'review' must be {{every_months: N}} or {{month: M}}")
 
 
 def _validate_cycle(where: str, cycle, errors: list[str]) -> None:
     if not isinstance(cycle, list):
-        errors.append(f"{where}: feltet 'cycle' skal være en liste")
+        errors.append(f"{where}: field 'cycle' must be a list")
         return
     keys = set()
     for n, entry in enumerate(cycle, start=1):
-        at = f"{where}: cycle nr. {n}"
+        at = f"{where}: cycle entry {n}"
         if not isinstance(entry, dict):
-            errors.append(f"{at}: skal være en samling af felter")
+            errors.append(f"{at}: must be a set of fields")
             continue
         for field in entry:
             if field not in CYCLE_FIELDS:
-                errors.append(f"{at}: ukendt felt '{field}'")
+                errors.append(f"{at}: unknown field '{field}'")
         for field in ("key", "what", "responsible", "when"):
             if field not in entry:
-                errors.append(f"{at}: feltet '{field}' mangler")
+                errors.append(f"{at}: field '{field}' is missing")
         key = entry.get("key")
         if key is not None:
             if not isinstance(key, str) or not SLUG.match(key):
-                errors.append(f"{at}: feltet 'key' {key!r} må kun have små bogstaver, tal og bindestreger")
+                errors.append(f"{at}: field 'key' {key!r} may only have lower-case letters, digits and hyphens")
             elif key in keys:
-                errors.append(f"{at}: feltet 'key' {key!r} er brugt to gange i dokumentet")
+                errors.append(f"{at}: field 'key' {key!r} is used twice in the document")
             keys.add(key)
         if "what" in entry and not _is_text(entry["what"]):
-            errors.append(f"{at}: feltet 'what' skal være en tekst")
+            errors.append(f"{at}: field 'what' must be a text")
         if "responsible" in entry:
             _check_role(errors, at, "responsible", entry["responsible"])
         if "when" in entry:
             try:
                 validate_when(entry["when"])
             except WhenError as error:
-                errors.append(f"{at}: feltet 'when': {error}")
+                errors.append(f"{at}: field 'when': {error}")
         if "per_department" in entry and not isinstance(entry["per_department"], bool):
-            errors.append(f"{at}: feltet 'per_department' skal være true eller false")
+            errors.append(f"{at}: field 'per_department' must be true or false")
         if entry.get("fulfilled_by") is not None and entry["fulfilled_by"] not in EVENTS:
-            errors.append(f"{at}: feltet 'fulfilled_by': ukendt hændelse {entry['fulfilled_by']!r}")
+            errors.append(f"{at}: field 'fulfilled_by': unknown event {entry['fulfilled_by']!r}")
 
 
 def read_document(path: Path, errors: list[str]) -> Document | None:
     where = path.name
     slug = path.stem
     if not SLUG.match(slug):
-        errors.append(f"{where}: filnavnet skal være <slug>.md med små bogstaver, tal og bindestreger")
+        errors.append(f"{where}: the file name must be <slug>.md with lower-case letters, digits and hyphens")
     if path.stat().st_size > MAX_BYTES:
-        errors.append(f"{where}: filen er for stor ({path.stat().st_size // 1024} kB; højst 200 kB)")
+        errors.append(f"{where}: the file is too large ({path.stat().st_size // 1024} kB; at most 200 kB)")
         return None
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
-        errors.append(f"{where}: filen er ikke UTF-8 (fejl ved byte {error.start})")
+        errors.append(f"{where}: the file is not UTF-8 (error at byte {error.start})")
         return None
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     try:
@@ -213,13 +213,13 @@ def read_document(path: Path, errors: list[str]) -> Document | None:
         return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        line = f" (linje {mark.line + 2})" if mark else ""
-        errors.append(f"{where}: front matter er ikke gyldig YAML{line}: {getattr(error, 'problem', error)}")
+        line = f" (line {mark.line + 2})" if mark else ""
+        errors.append(f"{where}: the front matter is not valid YAML{line}: {getattr(error, 'problem', error)}")
         return None
     before = len(errors)
     validate_front(where, front, errors)
     if not body.strip():
-        errors.append(f"{where}: dokumentet har ingen tekst efter front matter")
+        errors.append(f"{where}: the document has no text after the front matter")
     if len(errors) > before:
         return None
     front.setdefault("related", [])
@@ -237,21 +237,21 @@ def read_documents(paths: list[Path]) -> list[Document]:
         elif path.is_file():
             files.append(path)
         else:
-            errors.append(f"{path}: findes ikke")
+            errors.append(f"{path}: does not exist")
     if not files and not errors:
-        errors.append("ingen retningslinjer (*.md) fundet")
+        errors.append("no guidelines (*.md) found")
     documents = [doc for p in files if (doc := read_document(p, errors)) is not None]
     seen: dict[str, str] = {}
     for doc in documents:
         if doc.slug in seen:
-            errors.append(f"{Path(doc.path).name}: slug '{doc.slug}' findes også i {seen[doc.slug]}")
+            errors.append(f"{Path(doc.path).name}: slug '{doc.slug}' is also in {seen[doc.slug]}")
         seen[doc.slug] = doc.path
     for doc in documents:
         for slug in doc.front["related"]:
             if slug not in seen:
-                errors.append(f"{Path(doc.path).name}: feltet 'related': ukendt retningslinje '{slug}'")
+                errors.append(f"{Path(doc.path).name}: field 'related': unknown guideline '{slug}'")
             elif slug == doc.slug:
-                errors.append(f"{Path(doc.path).name}: feltet 'related': dokumentet kan ikke henvise til sig selv")
+                errors.append(f"{Path(doc.path).name}: field 'related': a document cannot refer to itself")
     if errors:
         raise DocumentError(errors)
     return documents

@@ -36,13 +36,13 @@ def test_shipped_guidelines_are_valid_and_vikarmoeder_is_stated_once():
 def test_import_twice_changes_nothing(app, runner, org):
     first = runner.invoke(args=["guidelines", "import", str(SHIPPED)])
     assert first.exit_code == 0, first.output
-    assert "5 oprettet" in first.output
+    assert "5 created" in first.output
     counts = _counts(app)
     with app.app_context():
         audit = db.session.scalar(select(func.count(AuditEntry.id)))
     second = runner.invoke(args=["guidelines", "import", str(SHIPPED)])
     assert second.exit_code == 0, second.output
-    assert "0 oprettet, 0 ny version, 5 uændret" in second.output
+    assert "0 created, 0 new version(s), 5 unchanged" in second.output
     assert _counts(app) == counts == (5, 5)
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditEntry.id))) == audit
@@ -53,7 +53,7 @@ def test_changed_file_becomes_a_new_published_version(app, runner, org, tmp_path
     assert import_folder(runner, tmp_path).exit_code == 0
     write(tmp_path, "test", document(body="# Overskrift\n\nNy tekst.\n", title="Ny titel"))
     result = import_folder(runner, tmp_path)
-    assert result.exit_code == 0 and "1 ny version" in result.output
+    assert result.exit_code == 0 and "1 new version(s)" in result.output
     with app.app_context():
         versions = db.session.scalars(select(GuidelineVersion).order_by(GuidelineVersion.number)).all()
         assert [(v.number, v.status) for v in versions] == [(1, "superseded"), (2, "published")]
@@ -63,28 +63,28 @@ def test_changed_file_becomes_a_new_published_version(app, runner, org, tmp_path
 
 
 BAD = [
-    ("yaml", document().replace("title: Testretningslinje", "title: [ubalanceret"), "ikke gyldig YAML"),
-    ("missing", document(front={k: v for k, v in BASE_FRONT.items() if k != "scope"}), "feltet 'scope' mangler"),
-    ("unknown", document(colour="blå"), "ukendt felt 'colour'"),
-    ("date", document(effective_from="2026-02-30"), "feltet 'effective_from'"),
-    ("role", document(revision_responsible="boss"), "feltet 'revision_responsible': ukendt rolle 'boss'"),
-    ("target", document(target_group=["employee", "chef"]), "feltet 'target_group': ukendt rolle 'chef'"),
-    ("related", document(related=["findes-ikke"]), "ukendt retningslinje 'findes-ikke'"),
-    ("review", document(review={"every_months": 48}), "feltet 'review'"),
-    ("doctype", document(document_type="notat"), "feltet 'document_type'"),
+    ("yaml", document().replace("title: Testretningslinje", "title: [ubalanceret"), "not valid YAML"),
+    ("missing", document(front={k: v for k, v in BASE_FRONT.items() if k != "scope"}), "field 'scope' is missing"),
+    ("unknown", document(colour="blå"), "unknown field 'colour'"),
+    ("date", document(effective_from="2026-02-30"), "field 'effective_from'"),
+    ("role", document(revision_responsible="boss"), "field 'revision_responsible': unknown role 'boss'"),
+    ("target", document(target_group=["employee", "chef"]), "field 'target_group': unknown role 'chef'"),
+    ("related", document(related=["findes-ikke"]), "unknown guideline 'findes-ikke'"),
+    ("review", document(review={"every_months": 48}), "field 'review'"),
+    ("doctype", document(document_type="notat"), "field 'document_type'"),
     ("when", document(cycle=[{"key": "a", "what": "X", "responsible": "head", "when": {"day": 29, "month": 2}}]),
-     "cycle nr. 1: feltet 'when': 29"),
+     "cycle entry 1: field 'when': day 29"),
     ("cyclekey", document(cycle=[{"key": "a", "what": "X", "responsible": "head", "when": {"month": 3}},
                                  {"key": "a", "what": "Y", "responsible": "head", "when": {"month": 4}}]),
-     "cycle nr. 2: feltet 'key' 'a' er brugt to gange"),
+     "cycle entry 2: field 'key' 'a' is used twice"),
     ("keyformat", document(cycle=[{"key": "Stor Nøgle", "what": "X", "responsible": "head", "when": {"month": 3}}]),
-     "feltet 'key'"),
+     "field 'key'"),
     ("event", document(cycle=[{"key": "a", "what": "X", "responsible": "head", "when": {"month": 3},
-                               "fulfilled_by": "noget.andet"}]), "ukendt hændelse"),
+                               "fulfilled_by": "noget.andet"}]), "unknown event"),
     ("nofront", "# Bare tekst\n", "front matter"),
-    ("empty", document(body="\n"), "ingen tekst"),
-    ("latin1", document(body="Æblegrød på dansk\n").encode("latin-1"), "ikke UTF-8"),
-    ("huge", document(body="x" * 210_000), "for stor"),
+    ("empty", document(body="\n"), "no text"),
+    ("latin1", document(body="Æblegrød på dansk\n").encode("latin-1"), "not UTF-8"),
+    ("huge", document(body="x" * 210_000), "too large"),
 ]
 
 
@@ -95,7 +95,7 @@ def test_an_invalid_file_stops_the_whole_import(app, runner, org, tmp_path, slug
     result = import_folder(runner, tmp_path)
     assert result.exit_code != 0
     assert f"{slug}.md" in result.output and message in result.output, result.output
-    assert "intet er indlæst" in result.output
+    assert "nothing was imported" in result.output
     assert _counts(app) == (0, 0)
 
 
@@ -103,7 +103,7 @@ def test_a_duplicate_slug_across_folders_is_refused(app, runner, org, tmp_path):
     write(tmp_path / "a", "samme", document())
     write(tmp_path / "b", "samme", document())
     result = runner.invoke(args=["guidelines", "import", str(tmp_path / "a"), str(tmp_path / "b")])
-    assert result.exit_code != 0 and "slug 'samme' findes også" in result.output
+    assert result.exit_code != 0 and "slug 'samme' is also in" in result.output
     assert _counts(app) == (0, 0)
 
 
@@ -138,12 +138,12 @@ def test_import_export_import_is_lossless(app, runner, org, tmp_path):
     assert runner.invoke(args=["guidelines", "import", str(SHIPPED)]).exit_code == 0
     out = tmp_path / "export"
     result = runner.invoke(args=["guidelines", "export", str(out)])
-    assert result.exit_code == 0 and "5 retningslinje(r)" in result.output
+    assert result.exit_code == 0 and "5 guideline(s)" in result.output
     original = {d.slug: (d.front, d.body) for d in read_documents([SHIPPED])}
     exported = {d.slug: (d.front, d.body) for d in read_documents([out])}
     assert exported == original
     again = runner.invoke(args=["guidelines", "import", str(out)])
-    assert again.exit_code == 0 and "5 uændret" in again.output
+    assert again.exit_code == 0 and "5 unchanged" in again.output
     assert _counts(app) == (5, 5)
 
 
