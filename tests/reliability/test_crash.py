@@ -68,7 +68,7 @@ def test_guideline_import_killed_after_the_first_file_leaves_the_database_as_bef
 
     done = run_flask(child_env(app), "guidelines", "import", str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 oprettet" in done.stdout
+    assert "2 created" in done.stdout
     assert _guideline_count(app) == 2
     assert {"guidelines", "guideline_versions"} <= set(changed_tables(before, fingerprint(app)))
 
