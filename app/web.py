@@ -71,9 +71,17 @@ def kroner(value) -> str:
     return f"{format_decimal(value, format='#,##0', locale='da_DK')} kr."
 
 
+def genitive(name: str | None) -> str:
+    """Danish possessive: "Annes", but "Jens'", "Max'", "Schultz'" (a name ending in s, x or z takes an apostrophe)."""
+    if not name:
+        return ""
+    name = str(name)
+    return f"{name}'" if name[-1].lower() in "sxz" else f"{name}s"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(dadate=dadate, dadatetime=dadatetime, daymonth=daymonth,
-                                 monthname=monthname, kroner=kroner)
+                                 monthname=monthname, kroner=kroner, genitive=genitive)
     app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

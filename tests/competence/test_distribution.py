@@ -78,6 +78,9 @@ def test_draft_totals_and_approval_sets_outcomes_and_locks(app, client, setup, m
                            data={"meeting_id": str(setup["meeting"]), "outcome": "approved", "note": "Godkendt",
                                  "version": str(d.version)})
     assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Mini-MED-mødets beslutning den 4. januar 2027 er registreret: fordelingen er godkendt og låst."
+            in page) and "Fordelingen er gemt." not in page
     with app.app_context():
         outcomes = {w.id: (w.outcome, w.outcome_reason) for w in db.session.scalars(select(CourseWish))}
         assert outcomes[w1] == ("approved", "")
@@ -116,6 +119,22 @@ def test_approved_distribution_cannot_change_in_place_but_gets_a_revision(app, c
         assert db.session.scalar(select(Distribution).where(Distribution.revision == 2)).total == Decimal("35000")
     page = client.get("/competence/distribution?aar=2027").get_data(as_text=True)
     assert "Revision 1 (godkendt)" in page and "Revision 2 (udkast)" in page
+
+
+def test_a_postponed_decision_says_so_and_the_draft_stays_open(app, client, setup):
+    _login(client)
+    _start(client, setup)
+    d = _dist(app)
+    _line(client, d.id, d.version, category="wish", wish_id=str(setup["wishes"][0]), wish_outcome="postponed",
+          amount="100")
+    d = _dist(app)
+    assert ">Udsat<" in client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    response = client.post(f"/competence/distribution/{d.id}/decide",
+                           data={"meeting_id": str(setup["meeting"]), "outcome": "postponed",
+                                 "version": str(d.version)})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Mini-MED-mødets beslutning den 4. januar 2027 er registreret: fordelingen er udsat" in page
+    assert "Udskudt" not in page and not _dist(app).is_locked
 
 
 def test_over_budget_or_without_meeting_cannot_be_approved(app, client, setup):
