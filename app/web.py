@@ -65,10 +65,11 @@ def monthname(month: int) -> str:
 
 
 def kroner(value) -> str:
-    """12.345 kr. with Danish thousands separators."""
+    """12.345 kr. with Danish thousands separators; øre only when there are any (0,01 kr., 12.345,50 kr.)."""
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0', locale='da_DK')} kr."
+    pattern = "#,##0" if value == int(value) else "#,##0.00"
+    return f"{format_decimal(value, format=pattern, locale='da_DK')} kr."
 
 
 def genitive(name: str | None) -> str:

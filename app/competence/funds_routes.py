@@ -18,7 +18,7 @@ from app.cache import cached
 from app.competence import bp, distribution, exports
 from app.competence.forms import BudgetForm, DecisionForm, LineForm, StartDistributionForm, SupervisionForm
 from app.competence.models import LINE_CATEGORIES, CourseWish, Distribution, DistributionLine, SupervisionSession
-from app.competence.services import CompetenceError, StaleError
+from app.competence.services import CompetenceError, StaleError, money_input
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.forms import choices
@@ -106,7 +106,9 @@ def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
     wishes = _open_wishes(dist, year) if dist else []
     forms.setdefault("start_form", StartDistributionForm())
     if dist is not None:
-        forms.setdefault("budget_form", BudgetForm(obj=dist, formdata=None, version=dist.version))
+        if "budget_form" not in forms:
+            forms["budget_form"] = BudgetForm(obj=dist, formdata=None, version=dist.version)
+            forms["budget_form"].budget.data = money_input(dist.budget)
         forms.setdefault("line_form", LineForm(departments=departments, wishes=wishes, formdata=None,
                                                version=dist.version))
         forms.setdefault("decision_form", DecisionForm(formdata=None, version=dist.version))

@@ -146,7 +146,7 @@ def test_over_budget_or_without_meeting_cannot_be_approved(app, client, setup):
     assert "overskrider rammen" in client.get("/competence/distribution?aar=2027").get_data(as_text=True)
     response = client.post(f"/competence/distribution/{d.id}/decide",
                            data={"meeting_id": str(setup["meeting"]), "outcome": "approved", "version": str(d.version)})
-    assert response.status_code == 400 and "overskrider rammen med 0.01 kr." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "overskrider rammen med 0,01 kr." in response.get_data(as_text=True)
     response = client.post(f"/competence/distribution/{d.id}/decide",
                            data={"meeting_id": "0", "outcome": "approved", "version": str(d.version)})
     assert response.status_code == 400 and "Vælg det Mini-MED-møde" in response.get_data(as_text=True)
@@ -244,3 +244,19 @@ def test_supervision_planned_vs_used(app, client, setup):
         assert dist_service.planned_supervision(setup["home"], 2027)[setup["dep"]]["sessions"] == 10
         assert dist_service.used_supervision(setup["home"], 2027)[setup["dep"]]["sessions"] == 2
     assert 'value="2"' in client.get("/competence/supervision?aar=2027").get_data(as_text=True)
+
+
+def test_the_budget_form_shows_the_budget_the_danish_way_and_saves_it_back(app, client, setup):
+    _login(client)
+    _start(client, setup, budget="12.500,5")
+    d = _dist(app)
+    page = client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    assert 'value="12.500,50"' in page and "12.500,50 kr." in page
+    response = client.post(f"/competence/distribution/{d.id}/budget",
+                           data={"budget": "12.500,50", "note": "", "version": str(d.version)})
+    assert response.status_code == 302 and _dist(app).budget == Decimal("12500.50")
+    response = client.post(f"/competence/distribution/{d.id}/budget",
+                           data={"budget": "1.000.000.000", "note": "Se her", "version": str(_dist(app).version)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Rammen kan højst være 100.000.000 kr." in html
+    assert 'value="1.000.000.000"' in html and "Se her" in html
