@@ -65,15 +65,24 @@ def monthname(month: int) -> str:
 
 
 def kroner(value) -> str:
-    """12.345 kr. with Danish thousands separators."""
+    """12.345 kr. with Danish thousands separators; øre only when there are any (0,01 kr., 12.345,50 kr.)."""
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0', locale='da_DK')} kr."
+    pattern = "#,##0" if value == int(value) else "#,##0.00"
+    return f"{format_decimal(value, format=pattern, locale='da_DK')} kr."
+
+
+def genitive(name: str | None) -> str:
+    """Danish possessive: "Annes", but "Jens'", "Max'", "Schultz'" (a name ending in s, x or z takes an apostrophe)."""
+    if not name:
+        return ""
+    name = str(name)
+    return f"{name}'" if name[-1].lower() in "sxz" else f"{name}s"
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(dadate=dadate, dadatetime=dadatetime, daymonth=daymonth,
-                                 monthname=monthname, kroner=kroner)
+                                 monthname=monthname, kroner=kroner, genitive=genitive)
     app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

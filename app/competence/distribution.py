@@ -32,6 +32,7 @@ from app.extensions import db
 from app.faults import checkpoint
 from app.hooks import emit
 from app.people.models import Department
+from app.web import kroner
 
 
 def revisions(home_id: int, year: int) -> list[Distribution]:
@@ -200,7 +201,7 @@ def record_decision(dist: Distribution, meeting: MiniMedMeeting | None, outcome:
         raise CompetenceError("Kun den nyeste revision kan behandles.")
     approving = outcome in ("approved", "approved_with_changes")
     if approving and dist.is_over_budget:
-        raise CompetenceError(f"Fordelingen overskrider rammen med {dist.total - dist.budget:.2f} kr. og kan "
+        raise CompetenceError(f"Fordelingen overskrider rammen med {kroner(dist.total - dist.budget)} og kan "
                               "ikke godkendes. Tilpas linjerne eller rammen først.")
     if approving and not dist.lines:
         raise CompetenceError("En tom fordeling kan ikke godkendes.")

@@ -18,14 +18,14 @@ from app.cache import cached
 from app.competence import bp, distribution, exports
 from app.competence.forms import BudgetForm, DecisionForm, LineForm, StartDistributionForm, SupervisionForm
 from app.competence.models import LINE_CATEGORIES, CourseWish, Distribution, DistributionLine, SupervisionSession
-from app.competence.services import CompetenceError, StaleError
+from app.competence.services import CompetenceError, StaleError, money_input
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.forms import choices
 from app.params import int_arg
 from app.people.models import Department
 from app.permissions import authorize, can, requires
-from app.web import render_fragment
+from app.web import dadate, render_fragment
 
 
 def _default_year() -> int:
@@ -106,7 +106,9 @@ def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
     wishes = _open_wishes(dist, year) if dist else []
     forms.setdefault("start_form", StartDistributionForm())
     if dist is not None:
-        forms.setdefault("budget_form", BudgetForm(obj=dist, formdata=None, version=dist.version))
+        if "budget_form" not in forms:
+            forms["budget_form"] = BudgetForm(obj=dist, formdata=None, version=dist.version)
+            forms["budget_form"].budget.data = money_input(dist.budget)
         forms.setdefault("line_form", LineForm(departments=departments, wishes=wishes, formdata=None,
                                                version=dist.version))
         forms.setdefault("decision_form", DecisionForm(formdata=None, version=dist.version))
@@ -167,12 +169,14 @@ def _version(form) -> int | None:
     return int(raw) if raw.isascii() and raw.isdecimal() else None
 
 
-def _change(dist: Distribution, form, key: str, action):
-    """Run a change to a draft; a conflict (409) or refusal (400) re-renders with the person's input kept."""
+def _change(dist: Distribution, form, key: str, action, success=lambda result: "Fordelingen er gemt."):
+    """Run a change to a draft; a conflict (409) or refusal (400) re-renders with the person's input kept.
+
+    `success(result)` gives the flashed message from what `action()` returned."""
     if not form.validate_on_submit():
         return _render(dist.year, dist, 400, **{key: form})
     try:
-        action()
+        result = action()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -185,8 +189,16 @@ def _change(dist: Distribution, form, key: str, action):
         status = 409 if isinstance(error, StaleError) else 400
         fresh = db.session.get(Distribution, dist.id)
         return _render(dist.year, fresh, status, **{key: _keep(form, fresh) if status == 409 else form})
-    flash("Fordelingen er gemt.", "success")
+    flash(success(result), "success")
     return redirect(url_for("competence.distribution_page", aar=dist.year))
+
+
+def _decision_message(decision) -> str:
+    when = dadate(decision.meeting.held_on)
+    outcome = {"approved": "fordelingen er godkendt og låst",
+               "approved_with_changes": "fordelingen er godkendt med ændringer og låst",
+               "postponed": "fordelingen er udsat og kan stadig ændres"}[decision.outcome]
+    return f"Mini-MED-mødets beslutning den {when} er registreret: {outcome}."
 
 
 def _keep(form, dist):
@@ -278,9 +290,10 @@ def decide(dist_id: int):
             meeting = db.session.get(MiniMedMeeting, form.meeting_id.data)
             if meeting is not None and meeting.home_id != dist.home_id:
                 meeting = None
-        distribution.record_decision(dist, meeting, form.outcome.data, form.note.data, current_user, _version(form))
+        return distribution.record_decision(dist, meeting, form.outcome.data, form.note.data, current_user,
+                                            _version(form))
 
-    return _change(dist, form, "decision_form", action)
+    return _change(dist, form, "decision_form", action, _decision_message)
 
 
 @bp.get("/distribution/<int:dist_id>/export.<fmt>")

@@ -55,7 +55,7 @@ OUTCOME_LABELS = {
     "approved": "Godkendt",
     "approved_in_part": "Delvist godkendt",
     "rejected": "Afvist",
-    "postponed": "Udskudt",
+    "postponed": "Udsat",
 }
 
 
@@ -251,6 +251,10 @@ class DistributionLine(db.Model):
     @property
     def category_label(self) -> str:
         return LINE_CATEGORIES.get(self.category, self.category)
+
+    @property
+    def wish_outcome_label(self) -> str:
+        return OUTCOME_LABELS.get(self.wish_outcome or "", "")
 
 
 DECISION_LABELS = {

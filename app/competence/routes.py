@@ -26,6 +26,7 @@ from app.competence.services import (
     forward_overview,
     is_deadline_passed,
     missing_submitters,
+    money_input,
     next_funds_year,
     overview_for,
     reopen_overview,
@@ -188,7 +189,7 @@ def edit_wish(wish_id: int):
     form = WishForm(obj=wish, departments=[wish.department])
     if request.method == "GET":
         form.methods.data = [m.id for m in wish.methods]
-        form.cost.data = f"{wish.cost:.2f}".replace(".", ",")
+        form.cost.data = money_input(wish.cost)
         form.days.data = "" if wish.days is None else str(wish.days).replace(".", ",")
         form.hours.data = "" if wish.hours is None else str(wish.hours).replace(".", ",")
         form.version.data = wish.version

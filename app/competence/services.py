@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -68,25 +69,47 @@ def is_deadline_passed(home, funds_year: int, moment: datetime | None = None) ->
     return clock.is_after_deadline(moment or clock.received_at(), wish_deadline(home, funds_year))
 
 
+MAX_KRONER = Decimal("100000000")
+"""The largest amount any competence field takes (100 mio. kr.): a wish, a line or a home's whole budget."""
+
+
 def parse_money(value, label: str = "Forventet pris") -> Decimal:
-    """Kroner as Decimal from '12.500,50', '12500.5' or a number; refused when negative or not a number."""
-    if isinstance(value, Decimal):
-        amount = value
+    """Kroner as Decimal, read the Danish way by Babel (da_DK, strict).
+
+    Accepted: "12.500", "12500", "12.500,50", "12500,5", "450 kr.", a Decimal or an int. A dot is only ever the
+    thousands separator and the comma the decimal one, so "12500.5" or "12.50" are refused with the reading Babel
+    suggests rather than guessed at. Exponents ("1e9"), negative amounts, more than two decimals and anything
+    above MAX_KRONER ("1.000.000.000") are refused with a Danish message; the route re-renders what was typed.
+    """
+    example = "f.eks. 4500, 4.500 eller 4.500,50"
+    if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
+        amount = Decimal(value)
     else:
-        text = str(value if value is not None else "").strip().replace(" ", "").replace("kr.", "").replace("kr", "")
-        if "," in text or re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            text = text.replace(".", "").replace(",", ".")
+        text = str(value if value is not None else "").strip()
+        text = re.sub(r"\s*kr\.?$", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"[\s\u00a0\u202f]", "", text)
+        if not re.fullmatch(r"-?[0-9.,]*[0-9][0-9.,]*", text):
+            raise CompetenceError(f"{label} skal være et beløb i kroner skrevet med tal, {example}.")
         try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise CompetenceError(f"{label} skal være et beløb i kroner, f.eks. 4500 eller 4.500,50.") from None
+            amount = parse_decimal(text, locale="da_DK", strict=True)
+        except NumberFormatError as error:
+            hint = next((s for s in getattr(error, "suggestions", None) or () if "," in s), None)
+            raise CompetenceError(f"{label} skal skrives med punktum mellem tusinder og komma før ører, {example}."
+                                  + (f" Mente du {hint}?" if hint else "")) from None
     if not amount.is_finite():
-        raise CompetenceError(f"{label} skal være et beløb i kroner, f.eks. 4500 eller 4.500,50.")
+        raise CompetenceError(f"{label} skal være et beløb i kroner, {example}.")
     if amount < 0:
         raise CompetenceError(f"{label} kan ikke være negativ.")
-    if amount >= Decimal("10000000000"):
-        raise CompetenceError(f"{label} er urimeligt stor.")
+    if amount > MAX_KRONER:
+        raise CompetenceError(f"{label} kan højst være {format_decimal(MAX_KRONER, '#,##0', locale='da_DK')} kr.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CompetenceError(f"{label} kan højst have to decimaler (ører).")
     return amount.quantize(Decimal("0.01"))
+
+
+def money_input(amount: Decimal | None) -> str:
+    """An amount as a form shows it for editing, in the form parse_money reads back: "12.500,00"."""
+    return "" if amount is None else format_decimal(amount, "#,##0.00", locale="da_DK")
 
 
 def overview_for(department_id: int, year: int) -> DepartmentOverview | None:

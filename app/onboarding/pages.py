@@ -135,7 +135,7 @@ def checklist_page(checklist_id: int) -> ChecklistPage:
 
 
 def own_checklists() -> int | Markup:
-    """The reader's "Min oplæring": the id of their only checklist (shown as that checklist's page), or the
+    """The reader's "Min introduktion": the id of their only checklist (shown as that checklist's page), or the
     list of their checklists."""
 
     def build() -> int | Markup:

@@ -21,6 +21,7 @@ from app.onboarding.services import (
 from app.params import int_arg
 from app.people.models import Membership, User
 from app.permissions import authorize, can, requires
+from app.web import genitive
 
 
 def _checklist_or_404(checklist_id: int) -> Checklist:
@@ -79,8 +80,8 @@ def complete(checklist_id: int, item_id: int):
         abort(404)
     if not can(current_user, "onboarding.view_checklist", found):
         if current_user.is_leader:
-            flash(_("Kun en leder af %(name)ss afdeling eller tilbudslederen kan kvittere på tjeklisten.",
-                    name=found.user.name), "error")
+            flash(_("Kun en leder af %(name)s afdeling eller tilbudslederen kan kvittere på tjeklisten.",
+                    name=genitive(found.user.name)), "error")
         else:
             flash(_("Du kan kun afkrydse på din egen tjekliste."), "error")
         abort(403)

@@ -26,6 +26,7 @@ from app.onboarding.models import (
 from app.onboarding.temps import items_for
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User
+from app.web import genitive
 
 #: How far back a temp meeting can be recorded.
 MEETING_LOOKBACK_DAYS = 2 * 366
@@ -190,7 +191,7 @@ def complete_item(item: ChecklistItem, actor: User, *, done_on: date | None, not
         if actor.id == person.id:
             raise NotAllowed("Dette punkt skal kvitteres af din leder. Du kan ikke selv afkrydse det.")
         if not may_sign_off(actor, person):
-            raise NotAllowed(f"Kun en leder af {person.name}s afdeling eller tilbudslederen kan kvittere for "
+            raise NotAllowed(f"Kun en leder af {genitive(person.name)} afdeling eller tilbudslederen kan kvittere for "
                              "dette punkt.")
     elif actor.id != person.id:
         raise NotAllowed(f"Dette punkt afkrydser {person.name} selv.")

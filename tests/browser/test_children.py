@@ -37,7 +37,7 @@ def test_leader_admits_a_child_sets_team_and_plan(demo, page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Zenia Z.")
     expect(page.get_by_text("Ingen individuel plan")).to_be_visible()
 
-    page.get_by_role("link", name="Registrér opdatering af planen").click()
+    page.get_by_role("link", name="Registrér plan").click()
     page.locator('input[name="goals-0-title"]').fill("Bruge piktogrammer ved overgange")
     page.get_by_role("button", name="Registrér opdatering").click()
     expect(page.get_by_text("Opdateringen af den individuelle plan er registreret.")).to_be_visible()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     _login(page, "vikar@demo.dk")
-    panel = page.locator("section", has=page.get_by_role("heading", name="Min oplæring"))
+    panel = page.locator("section", has=page.get_by_role("heading", name="Min introduktion"))
     expect(panel.locator("progress")).to_be_visible()
     expect(panel).to_contain_text("3 af 12 punkter")
     expect(panel).to_contain_text("Leder kvitterer")
@@ -32,8 +32,8 @@ def test_temp_ticks_and_leader_signs_off(demo, page, live_server):
     page.get_by_role("button", name="Log ud").click()
 
     _login(page, "afdelingsleder@demo.dk")
-    page.get_by_role("link", name="Oplæring", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Oplæring af nyansatte og vikarer")
+    page.get_by_role("link", name="Introduktion", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Introduktion af nyansatte og vikarer")
     row = page.locator("tr", has_text="Viktor Vikar")
     expect(row).to_contain_text("Introduktion ikke gennemført")
     row.get_by_role("link", name="Tjekliste for tilkaldevikarer").click()

@@ -84,12 +84,14 @@ def test_child_page_follows_a_new_team_and_plan(app, world, client):
     url = f"/children/{world.child_id}"
     html = client.get(url).get_data(as_text=True)
     assert "Barnet har intet kontaktteam." in html and "Der er ikke registreret nogen individuel plan." in html
+    assert ">Registrér plan</a>" in html and "Registrér opdatering af planen" not in html
     ids = world.staff_ids
     assert client.post(f"{url}/team", data={"members": ids[:2], "coordinator": ids[0]}).status_code == 302
     data = {"updated_on": "2026-06-10", "goals-0-title": "Spise selv", "goals-0-status": "active"}
     assert client.post(f"{url}/plan", data=data).status_code == 302
     html = client.get(url).get_data(as_text=True)
     assert "Medarbejder 0" in html and "Mål: Spise selv" in html and "10. september 2026" in html
+    assert ">Registrér opdatering af planen</a>" in html and ">Registrér plan</a>" not in html
 
 
 def test_child_page_is_per_viewer(app, world, client, make_client):

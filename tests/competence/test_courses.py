@@ -1,5 +1,6 @@
 """Completed courses, implementation agreements and the public answers other features use."""
 
+import re
 from datetime import date
 
 import pytest
@@ -70,9 +71,27 @@ def test_a_course_cannot_be_completed_in_the_future(app, set_today):
         assert db.session.scalar(select(CourseCompletion.id)) is None
 
 
-@pytest.mark.parametrize(("text", "kroner"), [("6.500", "6500.00"), ("4.500,50", "4500.50"), ("12500.5", "12500.50"),
-                                              ("1.234.567", "1234567.00"), ("0", "0.00"), ("450 kr.", "450.00")])
+@pytest.mark.parametrize(("text", "kroner"), [
+    ("6.500", "6500.00"), ("12.500", "12500.00"), ("12500", "12500.00"), ("12.500,50", "12500.50"),
+    ("12500,5", "12500.50"), ("1.234.567", "1234567.00"), ("0", "0.00"), ("450 kr.", "450.00"), ("450kr", "450.00"),
+    ("1 000", "1000.00"), ("100.000.000", "100000000.00"), ("100000000,00", "100000000.00"), ("0,01", "0.01"),
+])
 def test_danish_amounts_are_read_as_kroner(text, kroner):
     from app.competence.services import parse_money
 
     assert str(parse_money(text)) == kroner
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("12500.5", "Mente du 12.500,5?"),  # a dot is only a thousands separator: refused, not guessed
+    ("12.50", "Mente du 12,5?"),
+    ("1e9", "skrevet med tal"), ("1E3", "skrevet med tal"), ("NaN", "skrevet med tal"), ("Infinity", "skrevet med tal"),
+    ("", "skrevet med tal"), ("tolv", "skrevet med tal"), ("0x10", "skrevet med tal"),
+    ("1.000.000.000", "kan højst være 100.000.000 kr."), ("100.000.000,01", "kan højst være 100.000.000 kr."),
+    ("-1", "kan ikke være negativ"), ("12,505", "to decimaler"),
+])
+def test_other_amounts_are_refused_in_danish(text, message):
+    from app.competence.services import CompetenceError, parse_money
+
+    with pytest.raises(CompetenceError, match=re.escape(message)):
+        parse_money(text)

@@ -78,6 +78,9 @@ def test_draft_totals_and_approval_sets_outcomes_and_locks(app, client, setup, m
                            data={"meeting_id": str(setup["meeting"]), "outcome": "approved", "note": "Godkendt",
                                  "version": str(d.version)})
     assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ("Mini-MED-mødets beslutning den 4. januar 2027 er registreret: fordelingen er godkendt og låst."
+            in page) and "Fordelingen er gemt." not in page
     with app.app_context():
         outcomes = {w.id: (w.outcome, w.outcome_reason) for w in db.session.scalars(select(CourseWish))}
         assert outcomes[w1] == ("approved", "")
@@ -118,6 +121,22 @@ def test_approved_distribution_cannot_change_in_place_but_gets_a_revision(app, c
     assert "Revision 1 (godkendt)" in page and "Revision 2 (udkast)" in page
 
 
+def test_a_postponed_decision_says_so_and_the_draft_stays_open(app, client, setup):
+    _login(client)
+    _start(client, setup)
+    d = _dist(app)
+    _line(client, d.id, d.version, category="wish", wish_id=str(setup["wishes"][0]), wish_outcome="postponed",
+          amount="100")
+    d = _dist(app)
+    assert ">Udsat<" in client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    response = client.post(f"/competence/distribution/{d.id}/decide",
+                           data={"meeting_id": str(setup["meeting"]), "outcome": "postponed",
+                                 "version": str(d.version)})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Mini-MED-mødets beslutning den 4. januar 2027 er registreret: fordelingen er udsat" in page
+    assert "Udskudt" not in page and not _dist(app).is_locked
+
+
 def test_over_budget_or_without_meeting_cannot_be_approved(app, client, setup):
     _login(client)
     _start(client, setup, budget="1000")
@@ -127,7 +146,7 @@ def test_over_budget_or_without_meeting_cannot_be_approved(app, client, setup):
     assert "overskrider rammen" in client.get("/competence/distribution?aar=2027").get_data(as_text=True)
     response = client.post(f"/competence/distribution/{d.id}/decide",
                            data={"meeting_id": str(setup["meeting"]), "outcome": "approved", "version": str(d.version)})
-    assert response.status_code == 400 and "overskrider rammen med 0.01 kr." in response.get_data(as_text=True)
+    assert response.status_code == 400 and "overskrider rammen med 0,01 kr." in response.get_data(as_text=True)
     response = client.post(f"/competence/distribution/{d.id}/decide",
                            data={"meeting_id": "0", "outcome": "approved", "version": str(d.version)})
     assert response.status_code == 400 and "Vælg det Mini-MED-møde" in response.get_data(as_text=True)
@@ -225,3 +244,19 @@ def test_supervision_planned_vs_used(app, client, setup):
         assert dist_service.planned_supervision(setup["home"], 2027)[setup["dep"]]["sessions"] == 10
         assert dist_service.used_supervision(setup["home"], 2027)[setup["dep"]]["sessions"] == 2
     assert 'value="2"' in client.get("/competence/supervision?aar=2027").get_data(as_text=True)
+
+
+def test_the_budget_form_shows_the_budget_the_danish_way_and_saves_it_back(app, client, setup):
+    _login(client)
+    _start(client, setup, budget="12.500,5")
+    d = _dist(app)
+    page = client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    assert 'value="12.500,50"' in page and "12.500,50 kr." in page
+    response = client.post(f"/competence/distribution/{d.id}/budget",
+                           data={"budget": "12.500,50", "note": "", "version": str(d.version)})
+    assert response.status_code == 302 and _dist(app).budget == Decimal("12500.50")
+    response = client.post(f"/competence/distribution/{d.id}/budget",
+                           data={"budget": "1.000.000.000", "note": "Se her", "version": str(_dist(app).version)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Rammen kan højst være 100.000.000 kr." in html
+    assert 'value="1.000.000.000"' in html and "Se her" in html

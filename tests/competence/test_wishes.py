@@ -401,3 +401,32 @@ def test_a_wish_the_worker_took_before_midnight_is_on_time_however_slow(app, cli
     with app.app_context():
         wish = db.session.scalar(select(CourseWish))
         assert not wish.is_late and wish.submitted_at == LAST_SECOND.astimezone(UTC)
+
+
+@pytest.mark.parametrize(("cost", "message"), [
+    ("1e9", "Forventet pris skal være et beløb i kroner skrevet med tal"),
+    ("1.000.000.000", "Forventet pris kan højst være 100.000.000 kr."),
+    ("12500.5", "Mente du 12.500,5?"),
+])
+def test_a_refused_amount_keeps_what_was_typed(app, client, set_today, home_setup, cost, message):
+    set_today(datetime(2026, 9, 1, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    response = client.post("/competence/wishes/new", data=_wish(home_setup, cost=cost))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in html and _count(app) == 0
+    assert f'value="{cost}"' in html and 'value="Low arousal i praksis"' in html
+    assert "Vi har fået flere børn med udadreagerende adfærd." in html
+
+
+def test_an_edited_wish_shows_its_price_the_danish_way_and_saves_it_unchanged(app, client, set_today, home_setup):
+    set_today(datetime(2026, 9, 1, 12, tzinfo=clock.TZ))
+    _login(client, "ansat@x.dk")
+    assert client.post("/competence/wishes/new", data=_wish(home_setup, cost="12500,5")).status_code == 302
+    with app.app_context():
+        wish_id = db.session.scalar(select(CourseWish.id))
+    html = client.get(f"/competence/wishes/{wish_id}/edit").get_data(as_text=True)
+    assert 'value="12.500,50"' in html
+    response = client.post(f"/competence/wishes/{wish_id}/edit", data=_wish(home_setup, cost="12.500,50"))
+    assert response.status_code == 302
+    with app.app_context():
+        assert str(db.session.get(CourseWish, wish_id).cost) == "12500.50"

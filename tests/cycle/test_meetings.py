@@ -1,5 +1,6 @@
 """Mini-MED meetings: the tilbudsleder schedules them; the year's first and last date its duties."""
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -28,6 +29,19 @@ def test_head_schedules_meetings_and_duties_take_their_dates(app, people, import
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("cycle.meeting%"))).all()
     assert actions == ["cycle.meeting_scheduled"] * 3
+
+
+def test_a_title_that_says_first_or_last_is_not_repeated_by_the_badge(app, people, login):
+    client = login(people.head)
+    for day, title in (("2026-02-12", "Årets første Mini-MED-møde"), ("2026-05-20", ""),
+                       ("2026-11-25", "Årets sidste Mini-MED-møde")):
+        assert client.post("/cycle/moeder/ny", data={"held_on": day, "title": title}).status_code == 302
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/cycle/moeder?aar=2026").get_data(as_text=True)).split())
+    assert "Årets første Årets første" not in text and text.count("Årets første Mini-MED-møde") == 1
+    assert "Årets sidste Årets sidste" not in text and text.count("Årets sidste Mini-MED-møde") == 1
+    client.post("/cycle/moeder/ny", data={"held_on": "2026-01-08", "title": "Opstartsmøde"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/cycle/moeder?aar=2026").get_data(as_text=True)).split())
+    assert "Årets første Opstartsmøde" in text
 
 
 def test_one_meeting_a_day_and_bad_dates_are_refused(app, people, login):

@@ -30,7 +30,7 @@ def _item(app, item_id):
 def test_temp_sees_checklist_first_on_the_dashboard(app, org, make_client):
     client = login(make_client, org.temp)
     html = client.get("/").get_data(as_text=True)
-    assert "Min oplæring" in html and "<progress" in html
+    assert "Min introduktion" in html and "<progress" in html
     assert "0 af 5 punkter" in html
     assert "Undervisning i konflikthåndtering" in html and "Leder kvitterer" in html
     page = client.get("/onboarding/mine").get_data(as_text=True)
@@ -80,6 +80,17 @@ def test_date_and_note_are_required_where_asked(app, org, make_client):
     assert not _item(app, org.item_ids[3])["done"]
     assert leader.post(item_url(org, 3), data={"note": "Bekræftet\taf bureauet\n"}).status_code == 302
     assert _item(app, org.item_ids[3])["note"] == "Bekræftet\taf bureauet"
+
+
+@pytest.mark.parametrize(("name", "possessive"), [("Tina Jens", "Tina Jens'"), ("Tina Max", "Tina Max'"),
+                                                  ("Tina Schultz", "Tina Schultz'"), ("Tina Vikar", "Tina Vikars")])
+def test_refusal_names_the_department_with_a_danish_possessive(app, org, make_client, name, possessive):
+    with app.app_context():
+        db.session.get(User, org.temp_id).name = name
+        db.session.commit()
+    other = login(make_client, org.leader_b)
+    html = other.post(item_url(org, 1), data={"done_on": "2026-03-02"}).get_data(as_text=True)
+    assert f"Kun en leder af {possessive} afdeling" in html.replace("&#39;", "'")
 
 
 def test_temp_cannot_tick_a_leaders_item(app, org, make_client):
@@ -257,6 +268,6 @@ def test_profile_section_for_the_person_and_their_leaders_only(app, org):
         leader_b = db.session.scalar(select(User).where(User.email == org.leader_b))
         leader_a = db.session.scalar(select(User).where(User.email == org.leader_a))
         own = "".join(str(s) for s in profile_sections(person, person))
-        assert "Oplæring" in own and "Introduktion ikke gennemført" in own and "0 af 5 punkter" in own
+        assert ">Introduktion<" in own and "Introduktion ikke gennemført" in own and "0 af 5 punkter" in own
         assert "Tjekliste for tilkaldevikarer" in "".join(str(s) for s in profile_sections(person, leader_a))
         assert "Tjekliste for tilkaldevikarer" not in "".join(str(s) for s in profile_sections(person, leader_b))

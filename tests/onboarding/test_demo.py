@@ -25,7 +25,7 @@ def test_demo_home_ships_templates_and_a_partly_done_temp(app, demo, auth, clien
         ready = readiness(temps)
         assert set(ready.values()) == {True, False}, "the demo has temps with the introduction both completed and not"
     auth.login("temp")
-    assert "Min oplæring" in client.get("/").get_data(as_text=True)
+    assert "Min introduktion" in client.get("/").get_data(as_text=True)
 
 
 def test_region_scale_demo_has_onboarding_in_every_home(app, runner):
