@@ -6,6 +6,8 @@
   that together make the årshjul, the dashboard list, reminders and the calendar feed.
 - indicator: one quality-monitoring indicator, defined once for the report and the snapshot.
 - on_event / emit: "this duty is fulfilled by that event" (e.g. an overview forwarded).
+- fulfilment: the records that fulfil a duty whose `fulfilled_by` names an event; the årshjul reads them, so
+  such a duty is done exactly when its record exists for the duty's year.
 - profile_section: a section of an employee's competence profile page.
 - demo_loader: the feature's part of `flask demo`.
 """
@@ -101,6 +103,8 @@ class Task:
     subject_kind: str | None = None
     subject_id: int | None = None
     named_title: str = ""
+    #: The event whose records make this duty done (hooks.fulfilment); such a duty is never marked by hand.
+    fulfilled_by: str = ""
 
     def applies_to(self, user) -> bool:
         """Whether the task is this user's to do."""
@@ -243,6 +247,34 @@ def emit(name: str, **payload) -> None:
     """Tell the handlers; payload keys: home_id, on (date), department_id, user_id, year, actor."""
     for handler in _handlers.get(name, []):
         handler(name=name, **payload)
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    """A record that fulfils a duty: the year the duty is about, the day it was done, its department (or None)."""
+
+    year: int
+    on: date
+    department_id: int | None = None
+    note: str = ""
+
+
+_fulfilments: dict[str, Callable[..., Iterable[Fulfilment]]] = {}
+
+
+def fulfilment(event: str):
+    """Register func(home, first_year, last_year, entry) -> Iterable[Fulfilment] for the event's records whose
+    duty year lies in [first_year, last_year] (`entry` is the guideline's cycle entry, e.g. for its slug)."""
+
+    def register(func):
+        _fulfilments[event] = func
+        return func
+
+    return register
+
+
+def fulfilment_source(event: str) -> Callable[..., Iterable[Fulfilment]] | None:
+    return _fulfilments.get(event)
 
 
 _profile_sections: list[tuple[int, Callable]] = []

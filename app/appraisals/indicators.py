@@ -1,4 +1,4 @@
-"""Quality indicators: neuropedagogy within 3 years, MU talks within 12 months, LU talks with a written agreement."""
+"""Quality indicators: neuropedagogy offered within 3 years, MU talks within 12 months, LU talks with an agreement."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from app.appraisals.models import LU, MU
 from app.appraisals.status import (
     NEURO_FLAGGED,
     OVERDUE,
-    classify_neuro,
-    completed_neuro_ids,
     neuro_deadline,
     neuro_population_query,
+    neuro_statuses,
     statuses,
 )
 from app.extensions import db
@@ -36,16 +35,17 @@ def _talks(home, department_id: int | None, on: date, kind: str, reason_never: s
     return IndicatorResult(met=len(counted) - len(missing), total=len(counted), exceptions=exceptions)
 
 
-@indicator("appraisals.neuropedagogy", "Fastansatte faglærte med neuropædagogisk efteruddannelse inden 3 år",
+@indicator("appraisals.neuropedagogy", "Fastansatte faglærte tilbudt neuropædagogisk efteruddannelse inden 3 år",
            GUIDELINE, order=60)
 def neuropedagogy(home, department_id: int | None, on: date) -> IndicatorResult:
-    """Counts permanent skilled staff hired more than 3 years ago; met when they have completed it."""
+    """Counts permanent skilled staff hired more than 3 years ago; met when it was offered or completed."""
     people = db.session.scalars(neuro_population_query(home.id, on, _scope(department_id))
                                 .order_by(User.name_sort_key, User.id)).all()
     people = [p for p in people if on > neuro_deadline(p.hired_on)]
-    done = completed_neuro_ids([p.id for p in people], on)
-    exceptions = [Finding(p.name, f"Ansat {p.hired_on:%d.%m.%Y}", subject_kind=PERSON, subject_id=p.id)
-                  for p in people if classify_neuro(p.hired_on, p.id in done, on) == NEURO_FLAGGED]
+    status = neuro_statuses(people, on)
+    exceptions = [Finding(p.name, f"Ansat {p.hired_on:%d.%m.%Y}; ikke tilbudt", subject_kind=PERSON,
+                          subject_id=p.id)
+                  for p in people if status[p.id] == NEURO_FLAGGED]
     return IndicatorResult(met=len(people) - len(exceptions), total=len(people), exceptions=exceptions)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from app.appraisals import bp
 from app.appraisals.forms import NeuroForm
 from app.appraisals.models import LU, MU, NeuroRecord, Talk
 from app.appraisals.services import AppraisalError, record_neuro
-from app.appraisals.status import NEURO_BADGES, NEURO_DONE, NEURO_STATUS_LABELS, neuro_deadline, neuro_status, status_of
+from app.appraisals.status import NEURO_BADGES, NEURO_STATUS_LABELS, neuro_deadline, neuro_status, status_of
 from app.cache import cached
 from app.extensions import db
 from app.hooks import profile_sections
@@ -42,10 +43,20 @@ def _completed_courses(person: User):
     return completed_courses(person)
 
 
-def _course_says_neuro_done(person: User) -> bool:
-    from app.competence.services import has_completed_neuropedagogy
+@dataclass(frozen=True)
+class NeuroStep:
+    """One line of the neuropedagogy history, from a profile step or a completed course under Kurser."""
 
-    return has_completed_neuropedagogy(person)
+    happened_on: date
+    label: str
+    note: str
+
+
+def _neuro_history(neuro_rows, courses) -> list[NeuroStep]:
+    steps = [NeuroStep(r.happened_on, r.label, r.note) for r in neuro_rows]
+    steps += [NeuroStep(c.completed_on, "Gennemført", f"{c.title} (registreret under kurser)")
+              for c in courses if c.is_neuropedagogy]
+    return sorted(steps, key=lambda s: s.happened_on, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -80,12 +91,12 @@ def _build_parts(person_id: int) -> ProfileParts:
         .order_by(NeuroRecord.happened_on.desc(), NeuroRecord.id.desc())
     ).all()
     neuro = neuro_status(person, today)
+    courses = _completed_courses(person)
     context = dict(
         person=person, today=today, talks=talks, mu=status_of(person, MU, today), lu=status_of(person, LU, today),
         neuro=neuro, neuro_label=NEURO_STATUS_LABELS[neuro], neuro_badge=NEURO_BADGES[neuro],
-        neuro_deadline=neuro_deadline(person.hired_on), neuro_rows=neuro_rows,
-        neuro_course_done=neuro != NEURO_DONE and _course_says_neuro_done(person),
-        courses=_completed_courses(person), sections=profile_sections(person, current_user),
+        neuro_deadline=neuro_deadline(person.hired_on), neuro_rows=_neuro_history(neuro_rows, courses),
+        courses=courses, sections=profile_sections(person, current_user),
         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS,
     )
     return ProfileParts(

@@ -19,6 +19,7 @@ from app.appraisals.models import (
     NeuroRecord,
     Talk,
 )
+from app.appraisals.status import completed_neuro_ids
 from app.audit.services import record
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
@@ -90,6 +91,9 @@ def record_neuro(person: User, *, status: str, happened_on: date, note: str, act
         raise AppraisalError("Datoen kan ikke ligge i fremtiden.")
     if status != NEURO_COMPLETED and happened_on < person.hired_on:
         raise AppraisalError("Et tilbud eller en start kan ikke ligge før ansættelsesdatoen.")
+    if status == NEURO_COMPLETED and person.id in completed_neuro_ids([person.id], today):
+        raise AppraisalError(f"{person.name} har allerede gennemført neuropædagogisk efteruddannelse "
+                             "(på profilen eller som kursus under Kurser); det skal kun registreres én gang.")
     row = NeuroRecord(home_id=person.home_id, user_id=person.id, status=status, happened_on=happened_on,
                       note=" ".join((note or "").split())[:300], recorded_by_id=actor.id)
     db.session.add(row)

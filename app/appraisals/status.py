@@ -20,9 +20,12 @@ from app.appraisals.models import (
     INTERVAL_MONTHS,
     MU,
     NEURO_COMPLETED,
+    NEURO_OFFERED,
+    NEURO_STARTED,
     NeuroRecord,
     Talk,
 )
+from app.competence.models import CourseCompletion
 from app.extensions import db
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User, UserRole
@@ -34,19 +37,23 @@ OK = "ok"
 STATUS_LABELS = {OVERDUE: "Overskredet", DUE: "Snart", DONE: "Afholdt i år", OK: "I orden"}
 STATUS_BADGES = {OVERDUE: "overdue", DUE: "due", DONE: "done", OK: "todo"}
 
-#: Neuropedagogy should be completed within this many months of hiring; it is due this many months before.
+#: Neuropedagogy must be offered within this many months of hiring; it is due this many months before.
 NEURO_LIMIT_MONTHS = 36
 NEURO_DUE_MONTHS = 6
 NEURO_FLAGGED = "flagged"
 NEURO_DUE = "due"
 NEURO_DONE = "done"
+NEURO_OFFERED_STATUS = "offered"
 NEURO_OK = "ok"
 NEURO_NOT_APPLICABLE = "n/a"
-NEURO_STATUS_LABELS = {NEURO_FLAGGED: "Mangler (over 3 år efter ansættelse)", NEURO_DUE: "Snart (inden 3 år)",
-                       NEURO_DONE: "Gennemført", NEURO_OK: "Endnu ikke aktuel",
+#: The rule is met when the course has been offered (or started) or completed.
+NEURO_MET = (NEURO_DONE, NEURO_OFFERED_STATUS)
+NEURO_STATUS_LABELS = {NEURO_FLAGGED: "Ikke tilbudt (over 3 år efter ansættelse)",
+                       NEURO_DUE: "Skal tilbydes snart (inden 3 år)", NEURO_DONE: "Gennemført",
+                       NEURO_OFFERED_STATUS: "Tilbudt", NEURO_OK: "Endnu ikke aktuel",
                        NEURO_NOT_APPLICABLE: "Gælder ikke (kun fastansatte faglærte)"}
-NEURO_BADGES = {NEURO_FLAGGED: "overdue", NEURO_DUE: "due", NEURO_DONE: "done", NEURO_OK: "todo",
-                NEURO_NOT_APPLICABLE: "grey"}
+NEURO_BADGES = {NEURO_FLAGGED: "overdue", NEURO_DUE: "due", NEURO_DONE: "done", NEURO_OFFERED_STATUS: "done",
+                NEURO_OK: "todo", NEURO_NOT_APPLICABLE: "grey"}
 
 
 def expected_on(last_complete_on: date | None, hired_on: date) -> date:
@@ -229,7 +236,7 @@ def count_statuses(home_id: int, kind: str, on: date | None = None,
 
 
 def neuro_deadline(hired_on: date) -> date:
-    """Neuropedagogical further education is expected within 3 years of hiring."""
+    """Neuropedagogical further education is to be offered within 3 years of hiring."""
     return clock.add_months(hired_on, NEURO_LIMIT_MONTHS)
 
 
@@ -239,10 +246,13 @@ def neuro_applies(person: User, on: date) -> bool:
             and person.hired_on <= on and not person.has_left(on) and not person.is_disabled)
 
 
-def classify_neuro(hired_on: date, completed: bool, on: date) -> str:
-    """Flagged when hired more than 3 years ago without it; due within 6 months before that point."""
+def classify_neuro(hired_on: date, completed: bool, on: date, offered_on: date | None = None) -> str:
+    """Done when completed, offered once offered (or started); without either, flagged when hired more than
+    3 years ago and due within the 6 months before that point."""
     if completed:
         return NEURO_DONE
+    if offered_on is not None and offered_on <= on:
+        return NEURO_OFFERED_STATUS
     deadline = neuro_deadline(hired_on)
     if on > deadline:
         return NEURO_FLAGGED
@@ -251,24 +261,51 @@ def classify_neuro(hired_on: date, completed: bool, on: date) -> str:
     return NEURO_OK
 
 
+def _completed_neuro_query(on: date):
+    """Who completed it on or before `on`, whichever way it was registered: a step on the profile or a
+    completed course marked as neuropedagogy under Kurser."""
+    return (select(NeuroRecord.user_id.label("user_id"))
+            .where(NeuroRecord.status == NEURO_COMPLETED, NeuroRecord.happened_on <= on)
+            .union(select(CourseCompletion.user_id)
+                   .where(CourseCompletion.is_neuropedagogy.is_(True), CourseCompletion.completed_on <= on)))
+
+
 def completed_neuro_ids(user_ids: list[int], on: date) -> set[int]:
-    """Batch: who has a completed neuropedagogy record dated on or before `on`."""
+    """Batch: who has completed neuropedagogy on or before `on` (profile step or course record)."""
     if not user_ids:
         return set()
-    return set(db.session.scalars(
-        select(NeuroRecord.user_id).where(NeuroRecord.status == NEURO_COMPLETED, NeuroRecord.happened_on <= on,
-                                          NeuroRecord.user_id.in_(user_ids)).distinct()
-    ))
+    done = _completed_neuro_query(on).subquery()
+    return set(db.session.scalars(select(done.c.user_id).where(done.c.user_id.in_(user_ids))))
+
+
+def offered_neuro_on(user_ids: list[int], on: date) -> dict[int, date]:
+    """Batch: each person's first offer (or start, which implies one) dated on or before `on`."""
+    if not user_ids:
+        return {}
+    return dict(db.session.execute(
+        select(NeuroRecord.user_id, func.min(NeuroRecord.happened_on))
+        .where(NeuroRecord.status.in_((NEURO_OFFERED, NEURO_STARTED)), NeuroRecord.happened_on <= on,
+               NeuroRecord.user_id.in_(user_ids))
+        .group_by(NeuroRecord.user_id)
+    ).all())
+
+
+def neuro_statuses(people: list[User], on: date) -> dict[int, str]:
+    """Batch: each person's neuropedagogy status on a day (two queries however many people)."""
+    ids = [p.id for p in people]
+    done, offered = completed_neuro_ids(ids, on), offered_neuro_on(ids, on)
+    return {p.id: classify_neuro(p.hired_on, p.id in done, on, offered.get(p.id)) for p in people}
 
 
 def neuro_status(person: User, on: date | None = None) -> str:
     on = on or clock.today()
     if not neuro_applies(person, on):
         return NEURO_NOT_APPLICABLE
-    return classify_neuro(person.hired_on, person.id in completed_neuro_ids([person.id], on), on)
+    return neuro_statuses([person], on)[person.id]
 
 
 def neuro_population_query(home_id: int, on: date, department_ids: Iterable[int] | None = None):
+    """Permanent skilled staff working here on the day: temps and unskilled staff are not covered."""
     query = _current(select(User).where(User.home_id == home_id), on).where(
         User.employment_type == EmploymentType.PERMANENT, User.is_skilled.is_(True))
     if department_ids is not None:

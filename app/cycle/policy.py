@@ -18,7 +18,7 @@ COLLECTIVE = ("employee", "temp")
 def complete_task(user, task) -> bool:
     """The tilbudsleder, the leader of the task's department, and the people a role duty is for
     (except duties every employee does for themselves: those are done by event or by a leader)."""
-    if task is None or task.home_id != user.home_id:
+    if task is None or task.home_id != user.home_id or task.fulfilled_by:
         return False
     if is_head(user) or leads_department(user, task.department_id):
         return True

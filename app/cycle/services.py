@@ -19,7 +19,7 @@ from app.cycle.rules import WhenError, due_dates
 from app.extensions import db
 from app.guidelines.models import PUBLISHED, SUPERSEDED, Guideline, GuidelineVersion
 from app.guidelines.services import applies_to_home, guideline_path, published_cycle_entries
-from app.hooks import Task
+from app.hooks import Task, fulfilment_source
 from app.people.models import Department, Home
 
 SOURCE = "cycle.guidelines"
@@ -106,9 +106,41 @@ def done_note(completion: TaskCompletion) -> str:
     return f"Udført automatisk {day}"
 
 
+def record_based(entry: dict) -> bool:
+    """A duty whose `fulfilled_by` event has records behind it is done exactly when they exist for its year."""
+    name = entry.get("fulfilled_by")
+    return bool(name) and name not in PER_PERSON_EVENTS and fulfilment_source(name) is not None
+
+
+def _notes_from_records(home: Home, entry: dict, slots: list[tuple[str, date, int | None]],
+                        first_year: int, last_year: int) -> dict[str, str]:
+    """uid -> done note for the slots (every due day of the years asked) that the event's records fulfil.
+
+    Each record, in date order, fulfils the open slot of its duty year (and department, for a per-department
+    duty) due first on or after its day, else the last one before it."""
+    open_slots: dict[tuple[int, int | None], list[tuple[date, str]]] = defaultdict(list)
+    for uid, due_on, department_id in slots:
+        open_slots[(due_on.year, department_id)].append((due_on, uid))
+    per_department = bool(entry.get("per_department"))
+    notes: dict[str, str] = {}
+    records = sorted(fulfilment_source(entry["fulfilled_by"])(home, first_year, last_year, entry),
+                     key=lambda f: f.on)
+    for row in records:
+        candidates = sorted(open_slots.get((row.year, row.department_id if per_department else None), []))
+        if not candidates:
+            continue
+        due_on, uid = next(((d, u) for d, u in candidates if d >= row.on), candidates[-1])
+        open_slots[(row.year, row.department_id if per_department else None)].remove((due_on, uid))
+        notes[uid] = f"Udført automatisk {row.on:%d.%m.%Y}" + (f" ({row.note})" if row.note else "")
+    return notes
+
+
 def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | None = None,
                     completions: dict[str, TaskCompletion] | None = None) -> list[Task]:
-    """Every published cycle entry as tasks due in [start, end]; per-department ones once per active department."""
+    """Every published cycle entry as tasks due in [start, end]; per-department ones once per active department.
+
+    A duty fulfilled by records (`record_based`) is done when its record exists for its year, whatever any
+    completion row says; other duties are done when marked (or by a per-person event's share)."""
     entries = cycle_entries(home) if entries is None else entries
     if not entries:
         return []
@@ -124,24 +156,35 @@ def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | No
     tasks = []
     for entry in entries:
         first_day = since.get(entry["slug"], start)
-        for year in range(max(start.year, first_day.year), end.year + 1):
+        by_records = record_based(entry)
+        first_year = max(start.year, first_day.year)
+        slots: list[tuple[str, date, int | None]] = []
+        for year in range(first_year, end.year + 1):
             try:
                 days = due_dates(entry["when"], year, temp_meeting_months=months, meeting_dates=meetings)
             except WhenError:
                 continue  # refused at import; an old stored entry must not break every page
             for due_on in days:
-                if not start <= due_on <= end or due_on < first_day:
+                # Records are matched against the whole year's due days, so the window cannot move one.
+                if due_on < first_day or (not by_records and not start <= due_on <= end):
                     continue
                 for department_id in (departments if entry.get("per_department") else [None]):
-                    uid = task_uid(home.id, entry["slug"], entry["key"], department_id, due_on)
-                    completion = completions.get(uid)
-                    tasks.append(Task(
-                        uid=uid, title=entry["what"], due_on=due_on, home_id=home.id, source=SOURCE,
-                        responsible=entry["responsible"], department_id=department_id,
-                        is_done=completion is not None,
-                        done_note=done_note(completion) if completion is not None else "",
-                        url=guideline_path(entry["slug"]), detail=entry["title"],
-                    ))
+                    slots.append((task_uid(home.id, entry["slug"], entry["key"], department_id, due_on), due_on,
+                                  department_id))
+        if by_records:
+            notes = _notes_from_records(home, entry, slots, first_year, end.year)
+        else:
+            notes = {uid: done_note(completions[uid]) for uid, _, _ in slots if uid in completions}
+        for uid, due_on, department_id in slots:
+            if not start <= due_on <= end:
+                continue
+            tasks.append(Task(
+                uid=uid, title=entry["what"], due_on=due_on, home_id=home.id, source=SOURCE,
+                responsible=entry["responsible"], department_id=department_id,
+                is_done=uid in notes, done_note=notes.get(uid, ""),
+                url=guideline_path(entry["slug"]), detail=entry["title"],
+                fulfilled_by=entry["fulfilled_by"] if by_records else "",
+            ))
     return tasks
 
 
@@ -160,7 +203,10 @@ def completion_for(home_id: int, uid: str) -> TaskCompletion | None:
 
 
 def mark_done(task: Task, user, note: str = "") -> TaskCompletion:
-    """A person marks a task done (who and when are recorded)."""
+    """A person marks a task done (who and when are recorded); a duty fulfilled by records never is."""
+    if task.fulfilled_by:
+        raise CycleError("Opgaven bliver udført, når det den handler om er registreret i portalen; "
+                         "den kan ikke markeres som udført i hånden.")
     if task.is_done or completion_for(task.home_id, task.uid) is not None:
         raise CycleError("Opgaven er allerede markeret som udført.")
     completion = TaskCompletion(home_id=task.home_id, uid=task.uid, due_on=task.due_on, done_at=clock.now(),
@@ -222,7 +268,7 @@ def complete_by_event(name: str, home_id: int | None = None, on: date | None = N
     on = on or clock.today()
     year = year or on.year
     entries = [e for e in cycle_entries(home) if e.get("fulfilled_by") == name
-               and (slug is None or e["slug"] == slug)]
+               and (slug is None or e["slug"] == slug) and not record_based(e)]
     if not entries:
         return []
     tasks = guideline_tasks(home, date(year, 1, 1), date(year, 12, 31), entries=entries)

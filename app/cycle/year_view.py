@@ -90,6 +90,8 @@ def _marks(user, body: YearBody) -> tuple[tuple[int, str, str], ...]:
 
 def _button_kind(user, slot: Slot) -> str | None:
     task = slot.task
+    if task.fulfilled_by:
+        return None  # done by its record; nothing to mark or take back here
     if not task.is_done and can(user, "cycle.complete", task):
         return "complete"
     if slot.completion is not None and can(user, "cycle.undo", (task, slot.completion)):

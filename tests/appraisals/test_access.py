@@ -49,9 +49,9 @@ MATRIX = [
 
 # POSTs: (url, data, expected per role); a refused POST must not change anything.
 POSTS = [
-    ("/appraisals/profile/{self}/neuro", {"status": "completed", "happened_on": "2020-01-01"},
+    ("/appraisals/profile/{self}/neuro", {"status": "offered", "happened_on": "{today}"},
      dict(head=302, leader=302, employee=403, temp=403, minimed=403, admin=403)),
-    ("/appraisals/profile/{other}/neuro", {"status": "completed", "happened_on": "2020-01-01"},
+    ("/appraisals/profile/{other}/neuro", {"status": "offered", "happened_on": "{today}"},
      dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("/appraisals/mus/document", {"guideline_slug": "mus-og-lus"},
      dict(head=302, leader=403, employee=403, temp=403, minimed=403, admin=403)),

@@ -51,8 +51,13 @@ def test_profile_shows_what_the_employee_knows_and_has(app, demo, auth, client, 
 
 
 def test_leader_records_neuropedagogy_steps(app, demo, auth, client):
+    from app.competence.models import CourseCompletion
+
     maja = _id(app, "medarbejder@demo.dk")
     today = clock.today()
+    with app.app_context():  # in the demo she completed it under Kurser; here it is recorded on the profile
+        db.session.execute(db.delete(CourseCompletion).where(CourseCompletion.user_id == maja))
+        db.session.commit()
     auth.login("leader")
     assert client.post(f"/appraisals/profile/{maja}/neuro", data={
         "status": "completed", "happened_on": today.isoformat(), "note": "Hold 2"}).status_code == 302
@@ -154,7 +159,7 @@ def test_overview_dates_read_like_the_dadate_filter(app, demo, auth, client):
             assert d(day) == dadate(day)
 
 
-def test_a_neuropedagogy_course_from_competence_is_pointed_out_until_recorded(app, demo, auth, client):
+def test_a_neuropedagogy_course_from_competence_counts_once_and_shows_in_the_history(app, demo, auth, client):
     from app.competence.models import CourseCompletion
 
     maja = _id(app, "medarbejder@demo.dk")
@@ -163,8 +168,15 @@ def test_a_neuropedagogy_course_from_competence_is_pointed_out_until_recorded(ap
                                         title="Neuropædagogisk efteruddannelse", completed_on=date(2025, 3, 1),
                                         is_neuropedagogy=True))
         db.session.commit()
+        before = db.session.scalar(select(db.func.count(NeuroRecord.id)))
+        assert neuro_status(db.session.get(User, maja)) == NEURO_DONE
     auth.login("leader")
-    hint = "Et gennemført kursus i neuropædagogik er registreret under kurser."
-    assert hint in client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
-    client.post(f"/appraisals/profile/{maja}/neuro", data={"status": "completed", "happened_on": "2025-03-01"})
-    assert hint not in client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
+    html = client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
+    assert "Registrér det også her" not in html
+    assert "1. marts 2025: Gennemført – Neuropædagogisk efteruddannelse (registreret under kurser)" in html
+    response = client.post(f"/appraisals/profile/{maja}/neuro", data={"status": "completed",
+                                                                        "happened_on": "2025-03-01"})
+    assert response.status_code == 400
+    assert "skal kun registreres én gang" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(NeuroRecord.id))) == before

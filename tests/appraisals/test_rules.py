@@ -12,6 +12,7 @@ from app.appraisals.status import (
     NEURO_DUE,
     NEURO_FLAGGED,
     NEURO_NOT_APPLICABLE,
+    NEURO_OFFERED_STATUS,
     NEURO_OK,
     OK,
     OVERDUE,
@@ -141,23 +142,72 @@ def test_neuropedagogy_within_three_years(on, expected):
     assert classify_neuro(date(2023, 10, 1), True, on) == NEURO_DONE
 
 
-def test_neuropedagogy_status_uses_the_recorded_completion(app, set_today):
+@pytest.mark.parametrize(("offered_on", "on", "expected"), [
+    (date(2026, 10, 1), date(2026, 9, 30), NEURO_DUE),  # the day before 3 years: the offer lies ahead
+    (date(2026, 10, 1), date(2026, 10, 1), NEURO_OFFERED_STATUS),  # offered on the last day: met
+    (date(2026, 10, 1), date(2026, 10, 2), NEURO_OFFERED_STATUS),  # and it stays met after the line
+    (date(2026, 10, 2), date(2026, 10, 1), NEURO_DUE),  # an offer the day after is not there yet ...
+    (date(2026, 10, 2), date(2026, 10, 2), NEURO_OFFERED_STATUS),  # ... and ends the breach when made
+])
+def test_an_offer_fulfils_the_rule_from_its_date(offered_on, on, expected):
+    assert classify_neuro(date(2023, 10, 1), False, on, offered_on) == expected
+
+
+def test_neuropedagogy_status_uses_offers_steps_and_course_records(app, set_today):
+    from app.competence.models import CourseCompletion
+
     set_today(date(2026, 10, 2))
     with app.app_context():
         home = make_home()
         department = make_department(home)
         person = make_user(home, [department], hired_on=date(2023, 10, 1), skilled=True)
+        by_course = make_user(home, [department], hired_on=date(2023, 10, 1), skilled=True)
         unskilled = make_user(home, [department], hired_on=date(2015, 1, 1), skilled=False)
         temp = make_user(home, [department], hired_on=date(2015, 1, 1), employment=EmploymentType.ON_CALL)
-        assert neuro_status(person) == NEURO_FLAGGED
+        assert neuro_status(person) == NEURO_FLAGGED == neuro_status(by_course)
         db.session.add(NeuroRecord(home_id=home.id, user_id=person.id, status=NEURO_STARTED,
                                    happened_on=date(2025, 1, 1)))
         db.session.flush()
-        assert neuro_status(person) == NEURO_FLAGGED  # started is not completed
+        assert neuro_status(person) == NEURO_OFFERED_STATUS  # started means it was offered
+        assert neuro_status(person, date(2024, 12, 31)) == NEURO_OK  # not before the step's date
         db.session.add(NeuroRecord(home_id=home.id, user_id=person.id, status=NEURO_COMPLETED,
                                    happened_on=date(2026, 10, 2)))
+        db.session.add(CourseCompletion(home_id=home.id, user_id=by_course.id, title="Neuropædagogik grundmodul",
+                                        completed_on=date(2026, 10, 2), is_neuropedagogy=True))
         db.session.flush()
         assert neuro_status(person) == NEURO_DONE
-        assert neuro_status(person, date(2026, 10, 1)) == NEURO_DUE  # completed later than the day asked
+        assert neuro_status(person, date(2026, 10, 1)) == NEURO_OFFERED_STATUS  # completed later than the day
+        assert neuro_status(by_course) == NEURO_DONE  # registered only under Kurser
+        assert neuro_status(by_course, date(2026, 10, 1)) == NEURO_DUE
         assert neuro_status(unskilled) == NEURO_NOT_APPLICABLE
         assert neuro_status(temp) == NEURO_NOT_APPLICABLE
+
+
+@pytest.mark.parametrize(("on", "counted", "met"), [
+    (date(2026, 9, 30), set(), 0),  # the day before 3 years: nobody is measured yet
+    (date(2026, 10, 1), set(), 0),  # the day of: still within 3 years
+    (date(2026, 10, 2), {"Tilbudt", "Kursus", "Intet"}, 2),  # the day after: measured; offered and course met
+])
+def test_neuropedagogy_indicator_counts_permanent_skilled_staff_at_the_line(app, set_today, on, counted, met):
+    from app import hooks
+    from app.competence.models import CourseCompletion
+
+    set_today(on)
+    with app.app_context():
+        home = make_home()
+        department = make_department(home)
+        hired = date(2023, 10, 1)
+        offered = make_user(home, [department], name="Tilbudt", hired_on=hired)
+        course = make_user(home, [department], name="Kursus", hired_on=hired)
+        make_user(home, [department], name="Intet", hired_on=hired)
+        make_user(home, [department], name="Ufaglært", hired_on=hired, skilled=False)
+        make_user(home, [department], name="Vikar", hired_on=hired, employment=EmploymentType.AGENCY)
+        make_user(home, [department], name="Tilkalde", hired_on=hired, employment=EmploymentType.ON_CALL)
+        db.session.add(NeuroRecord(home_id=home.id, user_id=offered.id, status="offered", happened_on=date(2024, 1, 1)))
+        db.session.add(CourseCompletion(home_id=home.id, user_id=course.id, title="Neuropædagogik",
+                                        completed_on=date(2025, 1, 1), is_neuropedagogy=True))
+        db.session.commit()
+        measure = {i.key: i.measure for i in hooks.indicators()}["appraisals.neuropedagogy"]
+        result = measure(home, None, on)
+        assert (result.met, result.total) == (met, len(counted))
+        assert [name for name, _ in result.exceptions] == (["Intet"] if counted else [])

@@ -25,8 +25,8 @@ def _browser(make_client, email):
 
 
 def _overview(html, department):
-    """(status, inner html) of the department's "send the overview" duty."""
-    return next(d for d in duties(html, "sender oversigten") if department in d[1])
+    """(status, inner html) of the department's staff-meeting duty (one marked by hand)."""
+    return next(d for d in duties(html, "drøfter næste års tilbudsplan") if department in d[1])
 
 
 def test_marking_done_shows_at_once_and_swaps_the_button(app, people, import_guidelines, login):
@@ -34,11 +34,11 @@ def test_marking_done_shows_at_once_and_swaps_the_button(app, people, import_gui
     client = login(people.leader_a)
     status, body = _overview(client.get("/cycle/").get_data(as_text=True), "Skovbrynet")
     assert status != "done" and "Markér som udført" in body
-    client.post("/cycle/opgaver/udfoert", data={"uid": _uid(people, "oversigt", people.dep_a)})
+    client.post("/cycle/opgaver/udfoert", data={"uid": _uid(people, "personalemoede", people.dep_a, "2026-11-30")})
     status, body = _overview(client.get("/cycle/").get_data(as_text=True), "Skovbrynet")
     assert status == "done" and "Markeret udført af Anders A" in body
     assert "Fortryd udført" in body and "Markér som udført" not in body
-    client.post("/cycle/opgaver/fortryd", data={"uid": _uid(people, "oversigt", people.dep_a)})
+    client.post("/cycle/opgaver/fortryd", data={"uid": _uid(people, "personalemoede", people.dep_a, "2026-11-30")})
     status, body = _overview(client.get("/cycle/").get_data(as_text=True), "Skovbrynet")
     assert status != "done" and "Markér som udført" in body
 
@@ -54,7 +54,7 @@ def test_buttons_are_each_persons_own_with_their_own_csrf_token(app, people, imp
     employee_html = _browser(make_client, people.employee_a).get("/cycle/").get_data(as_text=True)
     assert "Markér som udført" not in employee_html
     assert 'name="next" value="/cycle/?x=1"' in leader_html
-    action, token, uid = next(b for b in BUTTON.findall(leader_html) if b[2] == _uid(people, "oversigt", people.dep_a))
+    action, token, uid = next(b for b in BUTTON.findall(leader_html) if b[2] == _uid(people, "personalemoede", people.dep_a, "2026-11-30"))
     assert token not in head_html
     response = leader.post(action, data={"uid": uid, "next": "/cycle/", "csrf_token": token}, csrf=False)
     assert response.status_code == 302
@@ -90,7 +90,7 @@ def test_download_shows_a_completion_at_once_and_is_stamped_when_fetched(app, pe
     import_guidelines()
     client = login(people.leader_a)
     url = "/cycle/kalender/aarshjul.ics?aar=2026"
-    uid = _uid(people, "oversigt", people.dep_a)
+    uid = _uid(people, "personalemoede", people.dep_a, "2026-11-30")
     set_today(datetime(2026, 9, 20, 10, 0, tzinfo=clock.TZ))
     first = client.get(url)
     events = {e["UID"].split("@")[0]: e for e in parse(first.data)}
