@@ -54,6 +54,7 @@ def requires(action: str):
             authorize(action)
             return view(*args, **kwargs)
 
+        wrapped.required_action = action  # what app/links.py asks before drawing a link to the page
         return wrapped
 
     return decorator

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import clock
 from app.hooks import nav_for
+from app.links import link, may_follow
 from app.permissions import can
 
 CSP = (
@@ -83,7 +84,8 @@ def genitive(name: str | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(dadate=dadate, dadatetime=dadatetime, daymonth=daymonth,
                                  monthname=monthname, kroner=kroner, genitive=genitive)
-    app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime)
+    app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime,
+                                 link=link, may_follow=may_follow)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

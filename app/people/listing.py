@@ -1,4 +1,7 @@
-"""The employee list as plain rows, cached per data version (app/cache.py): many leaders open it, few change it."""
+"""The employee list as plain rows, cached per data version (app/cache.py): many leaders open it, few change it.
+
+The rows are the same for everyone in the home; which names link to the person's page is not (a department
+leader opens only the people of his own departments), so the rendered rows are kept per set of linked people."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.cache import cached
 from app.extensions import db
+from app.links import may_follow
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.models import Department, Membership, User
 from app.web import render_fragment
@@ -22,6 +26,9 @@ PAGE_SIZE = 50
 @dataclass(frozen=True)
 class PersonRow:
     id: int
+    home_id: int
+    #: The person's departments, for the rule that decides whether the viewer may open the row's page.
+    department_ids: frozenset[int]
     url: str
     name: str
     has_left: bool
@@ -34,9 +41,16 @@ class PersonRow:
 
 
 @dataclass(frozen=True)
+class Rows:
+    total: int
+    rows: tuple[PersonRow, ...]
+    departments: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
 class Listing:
     total: int
-    #: The table rows, rendered once: escaping fifty rows' cells is most of what the page costs.
+    #: The table rows, rendered once per set of linked people: escaping fifty rows' cells is most of the cost.
     rows_html: Markup
     departments: tuple[tuple[int, str], ...]
 
@@ -45,13 +59,19 @@ class Listing:
         return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
 
 
-def listing(home_id: int, *, q: str, department_id: int | None, status: str, page: int, today: date) -> Listing:
-    """One page of the home's people (status: current, left or all), sorted the Danish way."""
-    return cached("people.listing", (home_id, q, department_id, status, page),
-                  lambda: _build(home_id, q, department_id, status, page, today))
+def listing(home_id: int, *, q: str, department_id: int | None, status: str, page: int, today: date,
+            viewer) -> Listing:
+    """One page of the home's people (status: current, left or all), sorted the Danish way; a name links to the
+    person's page only where the viewer may open it (app/links.py)."""
+    key = (home_id, q, department_id, status, page)
+    data = cached("people.listing", key, lambda: _build(home_id, q, department_id, status, page, today))
+    linked = frozenset(r.id for r in data.rows if may_follow("people.show", r, viewer))
+    rows_html = cached("people.listing_rows", (*key, tuple(sorted(linked))),
+                       lambda: render_fragment("people/_rows.html", rows=data.rows, linked=linked))
+    return Listing(data.total, rows_html, data.departments)
 
 
-def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date) -> Listing:
+def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date) -> Rows:
     query = select(User).where(User.home_id == home_id)
     if status == "current":
         query = query.where(or_(User.left_on.is_(None), User.left_on > today))
@@ -69,7 +89,8 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
     ).all()
     rows = tuple(
         PersonRow(
-            id=p.id, url=url_for("people.show", person_id=p.id), name=p.name, has_left=p.has_left(today),
+            id=p.id, home_id=p.home_id, department_ids=frozenset(p.department_ids),
+            url=url_for("people.show", person_id=p.id), name=p.name, has_left=p.has_left(today),
             employment=str(EMPLOYMENT_LABELS[p.employment_type]),
             profession=str(PROFESSION_LABELS[p.profession]), is_skilled=p.is_skilled,
             departments=", ".join(d.name for d in p.departments),
@@ -80,5 +101,4 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
     departments = tuple((row.id, row.name) for row in db.session.execute(
         select(Department.id, Department.name).where(Department.home_id == home_id).order_by(Department.name_sort_key)
     ))
-    rows_html = render_fragment("people/_rows.html", rows=rows)
-    return Listing(total, rows_html, departments)
+    return Rows(total, rows, departments)

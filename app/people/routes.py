@@ -49,7 +49,7 @@ def index():
     status = request.args.get("status", "current")
     page = max(int_arg("side", 1) or 1, 1)
     result = listing(current_user.home_id, q=q, department_id=department_id, status=status, page=page,
-                     today=clock.today())
+                     today=clock.today(), viewer=current_user)
     return render_template("people/index.html", listing=result, q=q, department_id=department_id, status=status,
                            page=page)
 
