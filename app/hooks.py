@@ -1,6 +1,6 @@
 """Seams between features: each feature plugs into these instead of importing another feature's code.
 
-- nav_item: an entry in the top navigation, shown when the user may use it.
+- nav_item: an entry in the top navigation, in one of the task groups of NAV_GROUPS, shown when the user may use it.
 - dashboard_panel: a section of "Mine opgaver" on the dashboard.
 - task_source: dated tasks (from guideline cycles, talks due, plan follow-ups, temp meetings...)
   that together make the årshjul, the dashboard list, reminders and the calendar feed.
@@ -18,10 +18,27 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
+
+
+#: The top navigation's groups, in the order they are shown: key -> label. A group with one entry the user may
+#: use is drawn as that entry's own link; a group with more as a dropdown under the group's label.
+NAV_GROUPS: dict[str, str] = {
+    "home": _l("Forside"),
+    "guidelines": _l("Retningslinjer"),
+    "cycle": _l("Årshjul"),
+    "competence": _l("Kompetence"),
+    "onboarding": _l("Introduktion"),
+    "children": _l("Børn"),
+    "appraisals": _l("Samtaler"),
+    "quality": _l("Kvalitet"),
+    "organisation": _l("Organisation"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,27 +47,67 @@ class NavItem:
     endpoint: str
     action: str | None
     order: int
+    group: str
+
+
+class NavEntry(NamedTuple):
+    label: str
+    url: str
+    endpoint: str
+
+
+class NavGroup(NamedTuple):
+    key: str
+    label: str
+    entries: tuple[NavEntry, ...]
 
 
 _nav: list[NavItem] = []
 
 
-def nav_item(label, endpoint: str, action: str | None = None, order: int = 50) -> None:
+def nav_item(label, endpoint: str, action: str | None = None, order: int = 50, *, group: str) -> None:
+    """An entry of the top navigation in `group` (a key of NAV_GROUPS), shown to users who `can(action)`;
+    `order` sorts the entries within their group."""
+    if group not in NAV_GROUPS:
+        raise ValueError(f"nav_item {endpoint!r}: group must be one of {', '.join(NAV_GROUPS)}")
     if not any(item.endpoint == endpoint for item in _nav):
-        _nav.append(NavItem(label, endpoint, action, order))
-        _nav.sort(key=lambda item: item.order)
+        _nav.append(NavItem(label, endpoint, action, order, group))
+        groups = list(NAV_GROUPS)
+        _nav.sort(key=lambda item: (groups.index(item.group), item.order))
 
 
-def nav_for(user) -> tuple[tuple[str, str, str], ...]:
-    """(label, url, endpoint) for every navigation entry the user may use; the same until data changes."""
+def nav_for(user) -> tuple[NavGroup, ...]:
+    """The groups of navigation entries the user may use, each with at least one entry; the same until data
+    changes."""
     from app.cache import cached
     from app.permissions import can
 
-    return cached("nav", user.id, lambda: tuple(
-        (str(item.label), url_for(item.endpoint), item.endpoint)
-        for item in _nav
-        if item.action is None or can(user, item.action)
-    ))
+    def build():
+        shown = [item for item in _nav if item.action is None or can(user, item.action)]
+        return tuple(
+            NavGroup(key, str(label), entries)
+            for key, label in NAV_GROUPS.items()
+            if (entries := tuple(NavEntry(str(item.label), url_for(item.endpoint), item.endpoint)
+                                 for item in shown if item.group == key))
+        )
+
+    return cached("nav", user.id, build)
+
+
+def nav_current(groups: tuple[NavGroup, ...], endpoint: str | None, path: str) -> NavEntry | None:
+    """The one entry a page belongs to: the entry of its endpoint, else the entry whose address is the
+    longest prefix of the page's path ("/children/7/plan" belongs to "/children/"); "/" only to itself."""
+    entries = [entry for group in groups for entry in group.entries]
+    for entry in entries:
+        if entry.endpoint == endpoint:
+            return entry
+
+    def covers(url: str) -> bool:
+        if url == "/" or url.endswith("/"):
+            return path == url or (url != "/" and path.startswith(url))
+        return path == url or path.startswith(url + "/")
+
+    return max((entry for entry in entries if covers(entry.url)), key=lambda entry: len(entry.url), default=None)
 
 
 _panels: list[tuple[int, Callable]] = []

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from app import clock
-from app.hooks import nav_for
+from app.hooks import nav_current, nav_for
 from app.links import link, may_follow
 from app.permissions import can
 
@@ -93,8 +93,9 @@ def init_app(app: Flask) -> None:
     def navigation():
         # Runs for every template rendered, dashboard panels included: work it out once per request.
         if "kp_nav" not in g:
-            g.kp_nav = nav_for(current_user) if current_user.is_authenticated else []
-        return {"nav": g.kp_nav}
+            g.kp_nav = nav_for(current_user) if current_user.is_authenticated else ()
+            g.kp_nav_current = nav_current(g.kp_nav, request.endpoint, request.path)
+        return {"nav": g.kp_nav, "nav_current": g.kp_nav_current}
 
     @app.after_request
     def security_headers(response):

@@ -5,4 +5,4 @@ from app.hooks import nav_item
 
 bp = Blueprint("onboarding", __name__, template_folder="templates", url_prefix="/onboarding")
 
-nav_item(_l("Introduktion"), "onboarding.index", "onboarding.use", order=30)
+nav_item(_l("Introduktion"), "onboarding.index", "onboarding.use", order=30, group="onboarding")

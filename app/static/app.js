@@ -17,4 +17,26 @@
       window.print();
     }
   });
+  // Menu dropdowns (<details class="nav-group">) work without this; with it, a click elsewhere or Escape
+  // closes an open one, as people expect of a menu.
+  function closeGroups(except) {
+    document.querySelectorAll("details.nav-group[open]").forEach(function (group) {
+      if (group !== except) {
+        group.removeAttribute("open");
+      }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeGroups(event.target.closest && event.target.closest("details.nav-group"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var open = event.target.closest && event.target.closest("details.nav-group[open]");
+    closeGroups(null);
+    if (open) {
+      open.querySelector("summary").focus();
+    }
+  });
 })();

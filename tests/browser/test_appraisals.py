@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app import clock
 from tests.browser.helpers import login as _login
+from tests.browser.helpers import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def test_leader_records_an_mu_talk_and_the_employee_sees_it(demo, page, live_ser
     page.get_by_role("button", name="Log ud").click()
     _login(page, "medarbejder@demo.dk")
     expect(page.get_by_text("Din næste MU-samtale forventes senest")).to_be_visible()
-    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Min profil").click()
+    menu_link(page, "Min profil", group="Kompetence").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kompetenceprofil: Maja Medarbejder")
     expect(page.get_by_text("Afholdt i år").first).to_be_visible()
     expect(page.locator("table", has_text="Historik")).to_contain_text("Kursus i Marte Meo")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import clock
+from tests.browser.helpers import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def test_head_plans_meeting_marks_duty_done_and_subscribes(app, demo, page, live
     page.locator('input[name="email"]').fill("tilbudsleder@demo.dk")
     page.locator('input[name="password"]').fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
-    page.get_by_role("link", name="Årshjul").first.click()
+    menu_link(page, "Årshjul", group="Årshjul").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Årshjul {year - 1}")
     page.get_by_role("link", name=str(year), exact=True).click()
 
