@@ -64,12 +64,12 @@ def highlighted(client, url: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("who", "expected"), [
-    ("head", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Oplæring", "Børn", "Samtaler",
+    ("head", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Introduktion", "Børn", "Samtaler",
               "Kvalitetsovervågning", "Organisation"]),
-    ("leader", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Oplæring", "Børn", "Samtaler",
+    ("leader", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Introduktion", "Børn", "Samtaler",
                 "Kvalitetsovervågning", "Organisation"]),
     ("employee", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Børn", "Ressourcepersoner"]),
-    ("temp", ["Forside", "Retningslinjer", "Årshjul", "Min profil", "Oplæring", "Børn", "Ressourcepersoner"]),
+    ("temp", ["Forside", "Retningslinjer", "Årshjul", "Min profil", "Introduktion", "Børn", "Ressourcepersoner"]),
     ("admin", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Organisation"]),
 ])
 def test_each_role_sees_its_task_groups_in_one_order(demo, auth, client, who, expected):
@@ -118,7 +118,7 @@ def test_exactly_one_entry_is_highlighted_the_group_of_the_page(demo, app, auth,
         f"/appraisals/profile/{person}": "Kompetence",
         "/appraisals/mus": "Samtaler",
         f"/children/{child}": "Børn",
-        "/onboarding/overview": "Oplæring",
+        "/onboarding/overview": "Introduktion",
         "/quality/": "Kvalitetsovervågning",
         f"/people/{person}": "Organisation",
         "/people/settings": "Organisation",

@@ -83,8 +83,9 @@ def test_danish_dates(app, value, expected):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (1234567, "1.234.567 kr."), (0, "0 kr."), (999, "999 kr."), (Decimal("4500.50"), "4.500 kr."),
-    (Decimal("4501.50"), "4.502 kr."), (-1234.4, "-1.234 kr."), (None, "–"),
+    (1234567, "1.234.567 kr."), (0, "0 kr."), (999, "999 kr."), (Decimal("4500.00"), "4.500 kr."),
+    # øre are shown when there are any, so an amount reads back as it was entered
+    (Decimal("4500.50"), "4.500,50 kr."), (Decimal("0.01"), "0,01 kr."), (-1234.4, "-1.234,40 kr."), (None, "–"),
 ])
 def test_kroner_format(app, value, expected):
     with app.test_request_context():
