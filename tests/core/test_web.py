@@ -143,3 +143,11 @@ def test_running_fake_clock_starts_at_the_given_moment(app, monkeypatch):
         assert moment.date() == date(2026, 10, 1) and (moment.hour, moment.minute) == (23, 59)
     finally:
         clock.reset()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (16, "16,0"), (Decimal("16.04"), "16,0"), (Decimal("16.06"), "16,1"), (1234.5, "1.234,5"), (0, "0,0"), (None, "–"),
+])
+def test_danumber_format(app, value, expected):
+    with app.test_request_context():
+        assert render_template_string("{{ v|danumber }}", v=value) == expected
