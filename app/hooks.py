@@ -48,7 +48,7 @@ def nav_for(user) -> tuple[tuple[str, str, str], ...]:
         (str(item.label), url_for(item.endpoint), item.endpoint)
         for item in _nav
         if item.action is None or can(user, item.action)
-    ))
+    ), home=user.home_id)
 
 
 _panels: list[tuple[int, Callable]] = []
@@ -162,7 +162,7 @@ def tasks_for_home(home, start: date, end: date) -> list[Task]:
     dashboard of everyone in a home asks for the same window), see app/cache.py."""
     from app.cache import cached
 
-    return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end)))
+    return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end), home=home))
 
 
 def tasks_for_user(user, start: date, end: date) -> list[Task]:

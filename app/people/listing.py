@@ -48,7 +48,7 @@ class Listing:
 def listing(home_id: int, *, q: str, department_id: int | None, status: str, page: int, today: date) -> Listing:
     """One page of the home's people (status: current, left or all), sorted the Danish way."""
     return cached("people.listing", (home_id, q, department_id, status, page),
-                  lambda: _build(home_id, q, department_id, status, page, today))
+                  lambda: _build(home_id, q, department_id, status, page, today), home=home_id)
 
 
 def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date) -> Listing:
