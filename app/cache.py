@@ -1,30 +1,30 @@
-"""A per-process cache of derived data that is never stale: every entry is tied to the database's data version.
+"""A per-process cache of derived data that is never stale: every entry is tied to the data versions of what
+it derives from.
 
-Pages such as the dashboard, the årshjul and the quality report derive a lot from a home's records (every
-task of the year, sixteen indicators). Many people of the same home ask for the same derived data, and the
-records change far less often than they are read. So:
-
-- `data_version` is one row whose number goes up in the same transaction as any write (hooked on the
-  session's ``before_commit``, so a rolled-back transaction never bumps it, and a reader that sees the new
-  number also sees the new data).
-- `cached(name, key, compute)` keeps ``compute()``'s result per (name, key, data version, today) in this
-  process, so several gunicorn workers stay correct without talking to each other: a worker that sees a
-  new version recomputes. Reading the version costs one small query per request.
-- The version row also holds a random `epoch`. A restore puts the number back (to the backup's, or whatever
-  a pg_dump held), and the next writes would count up through numbers a running server has already cached
-  other data under; so every restore writes a new epoch (`new_epoch`, also `flask cache reset` for an
-  operator after a pg_restore or a change made in SQL), and entries are kept per (epoch, version).
+- `data_version` is one row: `value` goes up with every write (in the same transaction, hooked on the session's
+  ``before_commit``, so a rolled-back transaction never bumps it), `shared` only with a write that belongs to no
+  one home (a region, a regional guideline, a bulk statement, raw SQL), and a random `epoch` that every restore
+  changes (`new_epoch`, also `flask cache reset`): a restore puts the numbers back, and later writes would count
+  up through numbers a running server has already cached other data under.
+- `home_data_versions` holds one counter per (home, area): the home a written row belongs to (its `home_id`, or
+  that of the row it points to, e.g. a child's move -> the child -> its home) and the feature the row's model
+  lives in (`competence`, `people`, ...). A wish in home 3 bumps (3, "competence") and nothing else of it.
+- `cached(name, key, compute, home=...)` keeps ``compute()``'s result per (name, key) with the stamp it was
+  computed under: (epoch, shared, the home's counters, today) for a home's data, (epoch, value, today) without
+  a home. A newer stamp replaces the entry, so a store holds only values someone can still hit.
 
 Writes to bookkeeping tables that no derived page reads (login sessions and attempts, audit entries, the
-log of who read a child's record, reminder logs) do not bump the version. Cached values must be plain
+log of who read a child's record, reminder logs) do not bump anything. Cached values must be plain
 data (dataclasses, tuples, numbers), never ORM objects, which belong to one request's session.
 """
 
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import fields, is_dataclass
 from typing import TypeVar
 
 from cachetools import LRUCache
@@ -41,16 +41,24 @@ T = TypeVar("T")
 #: Tables whose writes never change derived data (see the module docstring).
 BOOKKEEPING_TABLES = frozenset({
     "login_sessions", "login_attempts", "audit_entries", "child_access_logs", "reminder_logs", "data_version",
+    "home_data_versions",
 })
 
-#: Entries kept per process; the least recently used goes first. A region has a handful of homes, each with
-#: a few derived sets (tasks per window, report per department), plus one dashboard per person who has
-#: looked at theirs since the data last changed (a few kB each).
-MAX_ENTRIES = 1024
+#: The counters themselves: not records (a backup leaves them out).
+COUNTER_TABLES = frozenset({"data_version", "home_data_versions"})
+
+#: Bytes (estimated, see `estimate_size`) of derived data kept per process; the least recently used goes first.
+MAX_BYTES = 24 * 2**20
+
+#: A flush that writes more rows than this is not worth attributing row by row (demo data, imports): it counts
+#: as a write to every home.
+MAX_ATTRIBUTED_ROWS = 500
 
 _ROW_ID = 1
-_READ_VERSION = "SELECT epoch, value FROM data_version WHERE id = 1"  # id = _ROW_ID
+_READ_VERSION = "SELECT epoch, value, shared FROM data_version WHERE id = 1"  # id = _ROW_ID
 _CHANGED = "kp_data_changed"
+_SHARED = "kp_shared_changed"
+_HOMES = "kp_homes_changed"
 
 
 class DataVersion(db.Model):
@@ -58,11 +66,49 @@ class DataVersion(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+    shared: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     epoch: Mapped[str | None] = mapped_column(String(32))
 
 
+class HomeDataVersion(db.Model):
+    """How often the records of one home in one area (a feature) have changed."""
+
+    __tablename__ = "home_data_versions"
+
+    home_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    area: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 _MISSING = object()
+_SAMPLE = 8
 _stores: list[Store] = []
+
+
+def estimate_size(value, _seen: set[int] | None = None) -> int:
+    """Roughly how many bytes a plain value holds (containers, dataclasses and named tuples followed)."""
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:
+        return 0
+    seen.add(id(value))
+    size = sys.getsizeof(value)
+    if isinstance(value, (str, bytes, int, float, bool)) or value is None:
+        return size
+    # A long container is judged by a sample of its items: the estimate runs on every miss, so it must stay cheap.
+    if isinstance(value, dict):
+        items = list(value.items())
+        sample = items[:_SAMPLE]
+        part = sum(estimate_size(k, seen) + estimate_size(v, seen) for k, v in sample)
+        return size + (part * len(items) // len(sample) if sample else 0)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        sample = list(value)[:_SAMPLE] if isinstance(value, (set, frozenset)) else value[:_SAMPLE]
+        part = sum(estimate_size(item, seen) for item in sample)
+        return size + (part * len(value) // len(sample) if sample else 0)
+    if is_dataclass(value):
+        return size + sum(estimate_size(getattr(value, f.name, None), seen) for f in fields(value))
+    if hasattr(value, "__dict__"):
+        return size + estimate_size(vars(value), seen)
+    return size
 
 
 class Store:
@@ -82,45 +128,78 @@ class Store:
 
     def put(self, key: Hashable, value) -> None:
         with self._lock:
-            if key in self._entries:
-                return
             try:
                 self._entries[key] = value
             except ValueError:  # heavier than the limit alone
-                return
+                self._entries.pop(key, None)
+
+    @property
+    def weight(self) -> int:
+        return int(self._entries.currsize)
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
 
 
-_store = Store(MAX_ENTRIES)
+#: (name, key) -> (stamp, value, size): one entry per key, replaced when its stamp moves on.
+_store = Store(MAX_BYTES, weigh=lambda entry: entry[2])
 
-def current_stamp() -> tuple[str, int]:
-    """The (epoch, data version), read once per request (("", 0) when the row does not exist yet)."""
+
+def current_stamp() -> tuple[str, int, int]:
+    """(epoch, version, shared version), read once per request (("", 0, 0) when the row does not exist yet)."""
     if has_app_context() and "kp_data_version" in g:
         return g.kp_data_version
     # Plain SQL on the session's connection (same transaction): this runs on nearly every request.
     row = db.session.connection().exec_driver_sql(_READ_VERSION).first()
-    stamp = (row[0] or "", row[1] or 0) if row else ("", 0)
+    stamp = (row[0] or "", row[1] or 0, row[2] or 0) if row else ("", 0, 0)
     if has_app_context():
         g.kp_data_version = stamp
     return stamp
 
 
 def current_version() -> int:
-    """The data version (0 when the row does not exist yet)."""
+    """The data version, which every write raises (0 when the row does not exist yet)."""
     return current_stamp()[1]
 
 
-def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
-    """compute() once per (name, key, epoch and data version, today) in this process."""
-    full_key = (name, key, current_stamp(), clock.today())
-    value = _store.get(full_key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        _store.put(full_key, value)
-    return value  # type: ignore[return-value]
+def home_versions(home_id: int) -> tuple[tuple[str, int], ...]:
+    """The home's (area, counter) pairs, read once per request and home."""
+    known = g.setdefault("kp_home_versions", {}) if has_app_context() else {}
+    if home_id not in known:
+        rows = db.session.execute(HomeDataVersion.__table__.select()
+                                  .with_only_columns(HomeDataVersion.area, HomeDataVersion.value)
+                                  .where(HomeDataVersion.home_id == home_id).order_by(HomeDataVersion.area))
+        known[home_id] = tuple((area, value) for area, value in rows)
+    return known[home_id]
+
+
+def home_stamp(home_id: int) -> tuple:
+    """What a home's derived data depends on: the epoch, the shared version and the home's own counters."""
+    epoch, _version, shared = current_stamp()
+    return epoch, shared, home_id, home_versions(home_id)
+
+
+def _home_id(home) -> int | None:
+    return home if isinstance(home, int) or home is None else home.id
+
+
+def cached(name: str, key: Hashable, compute: Callable[[], T], home=None) -> T:
+    """compute() once per (name, key) and stamp, in this process. With `home` (a Home or its id), only writes
+    to that home's records (or to nobody's, see the module docstring) make it compute again; without, any write."""
+    home_id = _home_id(home)
+    if home_id is None:
+        epoch, version, _shared = current_stamp()
+        stamp = (epoch, version, clock.today())
+    else:
+        stamp = (*home_stamp(home_id), clock.today())
+    full_key = (name, key)
+    entry = _store.get(full_key, _MISSING)
+    if entry is not _MISSING and entry[0] == stamp:
+        return entry[1]  # type: ignore[return-value]
+    value = compute()
+    _store.put(full_key, (stamp, value, estimate_size(value) + estimate_size(full_key)))
+    return value
 
 
 def clear() -> None:
@@ -128,31 +207,46 @@ def clear() -> None:
     for store in _stores:
         store.clear()
     if has_app_context():
-        g.pop("kp_data_version", None)
+        _forget_read_versions()
 
 
-def bump(connection) -> None:
-    """Raise the data version inside the caller's transaction (creating the row on first use)."""
-    _write_version(connection, {})
+def _forget_read_versions() -> None:
+    g.pop("kp_data_version", None)
+    g.pop("kp_home_versions", None)
+
+
+def bump(connection, home_areas=(), shared: bool = True) -> None:
+    """Raise the data version inside the caller's transaction (creating the rows on first use): the given
+    (home id, area) counters, and the shared one unless the write is known to belong to those homes alone.
+    A write outside the ORM session calls it with no arguments: it counts for every home."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = HomeDataVersion.__table__
+    # Always the same order (homes, then the one row): concurrent transactions cannot deadlock on PostgreSQL.
+    for home_id, area in sorted(home_areas):
+        statement = dialect.insert(table).values(home_id=home_id, area=area, value=1)
+        connection.execute(statement.on_conflict_do_update(index_elements=[table.c.home_id, table.c.area],
+                                                           set_={"value": table.c.value + 1}))
+    _write_version(connection, {}, shared)
 
 
 def new_epoch(connection) -> str:
     """Start a new epoch (and raise the version) inside the caller's transaction, so no server keeps using
     what it cached before: after every restore, and by `flask cache reset`."""
     epoch = secrets.token_hex(16)
-    _write_version(connection, {"epoch": epoch})
+    _write_version(connection, {"epoch": epoch}, shared=True)
     return epoch
 
 
-def _write_version(connection, values: dict) -> None:
+def _write_version(connection, values: dict, shared: bool) -> None:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     table = DataVersion.__table__
-    statement = dialect.insert(table).values(id=_ROW_ID, value=1, **values)
-    statement = statement.on_conflict_do_update(index_elements=[table.c.id],
-                                                set_={"value": table.c.value + 1, **values})
-    connection.execute(statement)
+    statement = dialect.insert(table).values(id=_ROW_ID, value=1, shared=int(shared), **values)
+    moves = {"value": table.c.value + 1, **values}
+    if shared:
+        moves["shared"] = table.c.shared + 1
+    connection.execute(statement.on_conflict_do_update(index_elements=[table.c.id], set_=moves))
     if has_app_context():
-        g.pop("kp_data_version", None)
+        _forget_read_versions()
 
 
 def _touches_data(table_names) -> bool:
@@ -170,10 +264,73 @@ def _changes_data(session, obj) -> bool:
     return any(attr.history.has_changes() for attr in inspect(obj).attrs if attr.key not in ignored)
 
 
-@event.listens_for(Session, "before_flush")
-def _note_orm_changes(session, flush_context, instances) -> None:
-    if any(_changes_data(session, obj) for obj in [*session.new, *session.dirty, *session.deleted]):
-        session.info[_CHANGED] = True
+def area_of(obj) -> str:
+    """The feature a model belongs to: app.competence.models.CourseWish -> "competence"."""
+    parts = type(obj).__module__.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "app" else parts[-1]
+
+
+def _column_values(state, mapper, column) -> set:
+    """The column's value now and, for a changed row, before (a row moved between homes changes both)."""
+    prop = mapper.get_property_by_column(column)
+    history = state.attrs[prop.key].history
+    return {*history.added, *history.unchanged, *history.deleted}
+
+
+def _homes_of(session, obj, memo: dict, depth: int = 0) -> frozenset[int] | None:
+    """The homes a row belongs to, or None when it belongs to no single home (a region's, a regional
+    guideline's) or cannot be told: its own `home_id`, else the homes of the rows its foreign keys point to."""
+    state = inspect(obj)
+    mapper = state.mapper
+    table = mapper.local_table
+    if table.name == "homes":
+        return frozenset({obj.id})
+    if "home_id" in table.c:
+        values = _column_values(state, mapper, table.c.home_id)
+        return None if not values or None in values else frozenset(values)
+    if depth >= 3:
+        return None
+    homes: set[int] = set()
+    for constraint in table.foreign_key_constraints:
+        if len(constraint.columns) != 1:
+            return None
+        column = next(iter(constraint.columns))
+        target = _mapper_for(constraint.referred_table)
+        if target is None:
+            return None
+        for value in _column_values(state, mapper, column) - {None}:
+            if (target.class_, value) not in memo:
+                parent = session.get(target.class_, value)
+                memo[(target.class_, value)] = None if parent is None else _homes_of(session, parent, memo, depth + 1)
+            found = memo[(target.class_, value)]
+            if found is None:
+                return None
+            homes |= found
+    return frozenset(homes) or None
+
+
+def _mapper_for(table):
+    return next((m for m in db.Model.registry.mappers if m.local_table is table), None)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_orm_changes(session, flush_context) -> None:
+    # After the flush, so new rows have their keys and foreign keys; the session's lists still hold what was flushed.
+    changed = [obj for obj in [*session.new, *session.dirty, *session.deleted] if _changes_data(session, obj)]
+    if not changed:
+        return
+    session.info[_CHANGED] = True
+    if len(changed) > MAX_ATTRIBUTED_ROWS:
+        session.info[_SHARED] = True
+        return
+    memo: dict = {}
+    noted = session.info.setdefault(_HOMES, set())
+    for obj in changed:
+        homes = _homes_of(session, obj, memo)
+        if homes is None:
+            session.info[_SHARED] = True
+        else:
+            noted.update((home_id, area_of(obj)) for home_id in homes)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -182,14 +339,15 @@ def _note_statement_changes(state) -> None:
         table = getattr(state.statement, "table", None)
         if table is None or _touches_data([table.name]):
             state.session.info[_CHANGED] = True
+            state.session.info[_SHARED] = True
 
 
 @event.listens_for(Session, "before_commit")
 def _bump_on_commit(session) -> None:
-    # Flush first, so the bump is the transaction's last statement: on PostgreSQL the counter's row lock is
-    # then held only while committing and never while waiting for another row, so it cannot deadlock.
-    # A flag left by a rolled-back transaction is not cleared: one needless bump costs a recomputation,
+    # Flush first, so the bumps are the transaction's last statements: on PostgreSQL the counters' row locks are
+    # then held only while committing and never while waiting for another row, so they cannot deadlock.
+    # Flags left by a rolled-back transaction are not cleared: one needless bump costs a recomputation,
     # a missed one a stale page.
     session.flush()
     if session.info.pop(_CHANGED, False):
-        bump(session.connection())
+        bump(session.connection(), session.info.pop(_HOMES, ()), shared=session.info.pop(_SHARED, False))

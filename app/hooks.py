@@ -91,7 +91,7 @@ def nav_for(user) -> tuple[NavGroup, ...]:
                                  for item in shown if item.group == key))
         )
 
-    return cached("nav", user.id, build)
+    return cached("nav", user.id, build, home=user.home_id)
 
 
 def nav_current(groups: tuple[NavGroup, ...], endpoint: str | None, path: str) -> NavEntry | None:
@@ -223,7 +223,7 @@ def tasks_for_home(home, start: date, end: date) -> list[Task]:
     dashboard of everyone in a home asks for the same window), see app/cache.py."""
     from app.cache import cached
 
-    return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end)))
+    return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end), home=home))
 
 
 def tasks_for_user(user, start: date, end: date) -> list[Task]:

@@ -61,7 +61,7 @@ def index_table(home_id: int, department_ids: tuple[int, ...] | None, show_left:
                                       show_left=show_left, whole_home=department_ids is None),
                       tuple(c.id for c in children))
 
-    return cached("children.index_table", (home_id, department_ids, show_left), render)
+    return cached("children.index_table", (home_id, department_ids, show_left), render, home=home_id)
 
 
 def temp_index(home_id: int, department_ids: tuple[int, ...]) -> Listed:

@@ -39,8 +39,8 @@ NOT_BACKED_UP = frozenset({"login_sessions"})
 
 
 def _record_tables():
-    """Every table that holds records; the data version is a cache counter, not a record, and only moves up."""
-    return [t for t in db.metadata.sorted_tables if t.name != cache.DataVersion.__tablename__]
+    """Every table that holds records; the data versions are cache counters, not records, and only move up."""
+    return [t for t in db.metadata.sorted_tables if t.name not in cache.COUNTER_TABLES]
 
 
 def backed_up_tables():

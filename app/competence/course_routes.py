@@ -179,7 +179,8 @@ class PlanFacts:
 
 def _plan_facts(year: int) -> dict:
     home_id = current_user.home_id
-    return {"facts": cached("competence.plan_facts", (home_id, year), lambda: _build_plan_facts(home_id, year))}
+    return {"facts": cached("competence.plan_facts", (home_id, year), lambda: _build_plan_facts(home_id, year),
+                            home=home_id)}
 
 
 def _build_plan_facts(home_id: int, year: int) -> PlanFacts:

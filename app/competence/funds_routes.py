@@ -133,7 +133,7 @@ def distribution_page():
     # Without forms between them (no distribution yet, an approved one, or a viewer who cannot change it) the
     # page's parts are kept per home, year and right to manage until the data changes.
     parts = cached("competence.distribution_parts", (current_user.home_id, year, may_manage),
-                   lambda: _cacheable_parts(year, may_manage))
+                   lambda: _cacheable_parts(year, may_manage), home=current_user.home_id)
     if parts.summary is None:
         return _render(year, distribution.current(current_user.home_id, year))
     start_form = StartDistributionForm() if may_manage and parts.dist_id is None else None

@@ -405,7 +405,7 @@ def home_wishes():
     year = year_arg()
     # The home's list is the same for everyone who may see it and has no forms: rendered once per data version.
     content = cached("competence.home_wishes_html", (current_user.home_id, year),
-                     lambda: _render_home_wishes(current_user.home_id, year))
+                     lambda: _render_home_wishes(current_user.home_id, year), home=current_user.home_id)
     return render_template("competence/home_wishes.html", year=year, content=content)
 
 

@@ -144,7 +144,7 @@ def meetings():
         return render_fragment("cycle/_meetings_body.html", meetings=meetings_of_year(home_id, selected_year),
                                year=selected_year, today=clock.today(), can_manage=can_manage)
 
-    content = cached("cycle.meetings", (home_id, selected_year, can_manage), render)
+    content = cached("cycle.meetings", (home_id, selected_year, can_manage), render, home=home_id)
     return render_template("cycle/meetings.html", content=content, year=selected_year)
 
 

@@ -54,7 +54,8 @@ def index():
     # Everything on the page derives from stored data and the day, so it is rendered once per person until any
     # data changes (app/cache.py). The task list goes through need-to-know on every request: it logs the reads.
     tasks = my_tasks(current_user, today)
-    content = cached("dashboard", current_user.id, lambda: render(build(current_user, today, tasks), today))
+    content = cached("dashboard", current_user.id, lambda: render(build(current_user, today, tasks), today),
+                     home=current_user.home_id)
     return render_template("dashboard/index.html", content=content)
 
 

@@ -111,7 +111,7 @@ def _library(home: Home) -> Library:
 
 
 def library(home: Home) -> Library:
-    return cached("guidelines.library", home.id, lambda: _library(home))
+    return cached("guidelines.library", home.id, lambda: _library(home), home=home)
 
 
 def _guideline(entry: Entry) -> Guideline:
@@ -168,7 +168,7 @@ def list_html(home: Home, filters: ListFilters) -> Markup:
     mine = {v for v, ids in confirmed_user_ids(versions, user_id=current_user.id).items() if ids}
     shares = {}
     if can(current_user, "guidelines.coverage") and versions:
-        shares = cached("guidelines.shares", home.id, lambda: _shares(home, found))
+        shares = cached("guidelines.shares", home.id, lambda: _shares(home, found), home=home)
     return _html("guidelines/_list.html", rows=rows, filters=filters, mine=mine, shares=shares,
                  standards=sorted({e.standard for e in found.entries}, key=danish_key))
 
@@ -228,7 +228,7 @@ def _page_parts(home: Home, entry: Entry, who: Reader) -> PageParts:
 def page_parts(home: Home, entry: Entry, who: Reader) -> PageParts:
     """Kept per home (status and related guidelines are the home's) and per the actions the reader may take."""
     key = (home.id, entry.id, who.may_edit, who.may_approve, who.may_coverage)
-    return cached("guidelines.page", key, lambda: _page_parts(home, entry, who))
+    return cached("guidelines.page", key, lambda: _page_parts(home, entry, who), home=home)
 
 
 # History and coverage.
@@ -241,7 +241,7 @@ def history_html(home: Home, entry: Entry, with_drafts: bool) -> Markup:
         return _html("guidelines/_history_body.html", guideline=guideline, entry=entry, versions=versions,
                      reviews=guideline.reviews)
 
-    return cached("guidelines.history", (home.id, entry.id, with_drafts), render)
+    return cached("guidelines.history", (home.id, entry.id, with_drafts), render, home=home)
 
 
 def coverage_html(home: Home, entry: Entry, department_id: int | None) -> Markup | None:
@@ -264,4 +264,4 @@ def coverage_html(home: Home, entry: Entry, department_id: int | None) -> Markup
                      people=people, missing=missing, per_department=per_department, department_id=department_id,
                      departments=departments)
 
-    return cached("guidelines.coverage", (home.id, entry.id, department_id), render)
+    return cached("guidelines.coverage", (home.id, entry.id, department_id), render, home=home)

@@ -53,7 +53,7 @@ def index():
                           request.args.get("niveau", ""), request.args.get("status", ""))
     if filters.is_a_choice(pages.library(home)):
         key = (current_user.id, filters.standard, filters.level, filters.status)
-        content = cached("guidelines.list", key, lambda: pages.list_html(home, filters))
+        content = cached("guidelines.list", key, lambda: pages.list_html(home, filters), home=home)
     else:
         content = pages.list_html(home, filters)
     return render_template("guidelines/index.html", content=content)

@@ -214,7 +214,7 @@ def template_sections(home_id: int) -> tuple[TemplateSection, ...]:
                                      opening(t, used.get(t.id, 0), KIND_LABELS, COMPLETED_BY_LABELS))
                      for t in _home_templates(home_id))
 
-    return cached("onboarding.templates", home_id, build)
+    return cached("onboarding.templates", home_id, build, home=home_id)
 
 
 def managed_templates() -> frozenset[int]:
@@ -271,4 +271,4 @@ def past_meetings_html(home_id: int) -> Markup:
         ).all()
         return render_fragment("onboarding/_meetings_past.html", meetings=past)
 
-    return cached("onboarding.past_meetings", home_id, render)
+    return cached("onboarding.past_meetings", home_id, render, home=home_id)

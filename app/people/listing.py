@@ -64,10 +64,10 @@ def listing(home_id: int, *, q: str, department_id: int | None, status: str, pag
     """One page of the home's people (status: current, left or all), sorted the Danish way; a name links to the
     person's page only where the viewer may open it (app/links.py)."""
     key = (home_id, q, department_id, status, page)
-    data = cached("people.listing", key, lambda: _build(home_id, q, department_id, status, page, today))
+    data = cached("people.listing", key, lambda: _build(home_id, q, department_id, status, page, today), home=home_id)
     linked = frozenset(r.id for r in data.rows if may_follow("people.show", r, viewer))
     rows_html = cached("people.listing_rows", (*key, tuple(sorted(linked))),
-                       lambda: render_fragment("people/_rows.html", rows=data.rows, linked=linked))
+                       lambda: render_fragment("people/_rows.html", rows=data.rows, linked=linked), home=home_id)
     return Listing(data.total, rows_html, data.departments)
 
 

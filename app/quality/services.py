@@ -115,7 +115,7 @@ def evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
     """Every registered indicator for the home (department_id None) or one department on a day: the one definition
     the report, the PDF, the API and the snapshot all use. Measured once per data version (app/cache.py)."""
     return list(cached("quality.rows", (home.id, department_id, on),
-                       lambda: tuple(_evaluate(home, department_id, on))))
+                       lambda: tuple(_evaluate(home, department_id, on)), home=home))
 
 
 def _evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
@@ -139,7 +139,7 @@ class Report:
 
 def report(home: Home, department_id: int | None, today: date) -> Report:
     """The report for the home (department_id None) or one department, built once per data version and day."""
-    return cached("quality.report", (home.id, department_id), lambda: _report(home, department_id, today))
+    return cached("quality.report", (home.id, department_id), lambda: _report(home, department_id, today), home=home)
 
 
 def _report(home: Home, department_id: int | None, today: date) -> Report:
@@ -176,7 +176,7 @@ def home_departments(home: Home) -> tuple[DepartmentRef, ...]:
         DepartmentRef(row.id, row.name) for row in db.session.execute(
             select(Department.id, Department.name).where(Department.home_id == home.id, Department.is_active.is_(True))
             .order_by(Department.name_sort_key))
-    ))
+    ), home=home)
 
 
 def first_of_month(day: date) -> date:
