@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import FieldList, FormField, SelectChoice, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget, html_params
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, html_params
 
 from app.exports import CONTROL_CHARACTERS
 from app.wtforms_da import TRANSLATIONS
@@ -93,6 +93,21 @@ class Form(FlaskForm):
     exports and other programs."""
 
     Meta = _DanishMeta
+    #: A form that shares its page with other forms sets this, so its fields' ids (not their names) are unique
+    #: on the page and each label points at its own field ("beslutning-note", not a second "note").
+    id_prefix: str = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.id_prefix:
+            for field in self:
+                field.id = f"{self.id_prefix}-{field.id}"
+                field.label.field_id = field.id
+
+    def hidden_tag(self, *fields):
+        """The hidden fields (CSRF token, versions) without ids: nothing labels them, and a page with several forms
+        would repeat them."""
+        return Markup("\n").join(f(id=False) for f in (fields or self) if isinstance(f.widget, HiddenInput))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

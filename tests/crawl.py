@@ -8,7 +8,7 @@ the edges of what the pages answer are tested where they are drawn."""
 from __future__ import annotations
 
 import re
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -35,6 +35,10 @@ class Walk:
     failed: list[tuple[str, int, str]] = field(default_factory=list)
     #: (url, the English words found in its visible text).
     english: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: (url, element ids used more than once on the page).
+    duplicate_ids: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: (url, the names of form fields nothing labels: no <label for>, no wrapping label, no aria-label).
+    unlabelled: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 class _Text(HTMLParser):
@@ -46,10 +50,23 @@ class _Text(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.links: list[str] = []
+        self.ids: list[str] = []
+        self.label_for: set[str] = set()
+        self.fields: list[tuple[str, str, bool]] = []  # (id, name, labelled by itself or a wrapping label)
         self._hidden = 0
+        self._in_label = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if tag == "label":
+            self._in_label += 1
+            if attrs.get("for"):
+                self.label_for.add(attrs["for"])
+        if tag in ("input", "select", "textarea") and attrs.get("type") not in ("hidden", "submit", "button", "reset"):
+            self.fields.append((attrs.get("id") or "", attrs.get("name") or "?",
+                                bool(self._in_label or attrs.get("aria-label") or attrs.get("aria-labelledby"))))
         if tag in ("script", "style", "template"):
             self._hidden += 1
         if tag == "a" and attrs.get("href"):
@@ -59,6 +76,8 @@ class _Text(HTMLParser):
             self.parts.append(attrs["value"])
 
     def handle_endtag(self, tag):
+        if tag == "label" and self._in_label:
+            self._in_label -= 1
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
 
@@ -67,10 +86,22 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def visible_text(html: str) -> tuple[str, list[str]]:
+def _parse(html: str) -> _Text:
     parser = _Text()
     parser.feed(html)
+    return parser
+
+
+def visible_text(html: str) -> tuple[str, list[str]]:
+    parser = _parse(html)
     return " ".join(parser.parts), parser.links
+
+
+def _form_problems(parser: _Text) -> tuple[list[str], list[str]]:
+    """(ids used more than once, names of fields without a label) on a page."""
+    counts = Counter(parser.ids)
+    unlabelled = [name for id_, name, labelled in parser.fields if not labelled and id_ not in parser.label_for]
+    return sorted(i for i, n in counts.items() if n > 1), unlabelled
 
 
 def english_in(text: str) -> list[str]:
@@ -99,9 +130,15 @@ def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
         elif response.mimetype != "text/html":
             continue
         else:
-            text, targets = visible_text(response.get_data(as_text=True))
+            parser = _parse(response.get_data(as_text=True))
+            text, targets = " ".join(parser.parts), parser.links
             if words := english_in(text):
                 result.english.append((url, words))
+            duplicates, unlabelled = _form_problems(parser)
+            if duplicates:
+                result.duplicate_ids.append((url, duplicates))
+            if unlabelled:
+                result.unlabelled.append((url, unlabelled))
         for target in targets:
             parts = urlsplit(urljoin(url, target))
             if parts.scheme not in ("", "http") or parts.netloc not in ("", "localhost"):

@@ -52,6 +52,7 @@ class NeuroForm(Form):
 
 
 class MusDocumentForm(Form):
+    id_prefix = "koncept"
     guideline_slug = StringField(_l("Retningslinje (kortnavn)"), validators=[DataRequired(_l("Feltet skal udfyldes.")),
                                                                           Length(max=120)],
                                  description=_l("Kortnavnet fra retningslinjebiblioteket, f.eks. mus-og-lus."))
@@ -60,6 +61,7 @@ class MusDocumentForm(Form):
 
 
 class MusEventForm(Form):
+    id_prefix = "punkt"
     kind = SelectField(_l("Punkt"), choices=choices(MUS_EVENT_LABELS.items()))
     meeting = SelectField(_l("Mini-MED-møde"), coerce=int, validators=[Optional()])
     held_on = DateField(_l("Dato (hvis mødet ikke er i listen)"), validators=[Optional()])

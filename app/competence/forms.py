@@ -47,16 +47,19 @@ class OverviewForm(Form):
 
 
 class StartDistributionForm(Form):
+    id_prefix = "ny-fordeling"
     budget = StringField(_l("Tilbuddets samlede ramme (kr.)"), validators=[DataRequired(REQUIRED)])
 
 
 class BudgetForm(Form):
+    id_prefix = "ramme"
     budget = StringField(_l("Ramme (kr.)"), validators=[DataRequired(REQUIRED)])
     note = TextAreaField(_l("Bemærkning"), validators=[Length(max=4000)])
     version = HiddenField()
 
 
 class LineForm(Form):
+    id_prefix = "linje"
     category = SelectField(_l("Kategori"), choices=choices(LINE_CATEGORIES.items()))
     wish_id = SelectField(_l("Ønske"), coerce=int, validate_choice=False)
     wish_outcome = SelectField(_l("Udfald for ønsket"), choices=choices(OUTCOME_LABELS.items()))
@@ -78,6 +81,7 @@ class LineForm(Form):
 
 
 class DecisionForm(Form):
+    id_prefix = "beslutning"
     meeting_id = SelectField(_l("Mini-MED-møde"), coerce=int, validate_choice=False)
     new_meeting_on = DateField(_l("… eller registrér et nyt møde den"), validators=[Optional()])
     outcome = SelectField(_l("Beslutning"), choices=choices(DECISION_LABELS.items()))

@@ -1,5 +1,6 @@
 """The distribution of competence funds: totals, over budget, the Mini-MED decision, locking and revisions."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -260,3 +261,17 @@ def test_the_budget_form_shows_the_budget_the_danish_way_and_saves_it_back(app, 
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Rammen kan højst være 100.000.000 kr." in html
     assert 'value="1.000.000.000"' in html and "Se her" in html
+
+
+def test_the_draft_page_s_forms_have_unique_ids_and_each_label_names_its_own_field(app, client, setup):
+    """The line, budget and decision forms share the page: "Referat af beslutningen" labels the decision's note."""
+    from tests.crawl import _form_problems, _parse  # the page walk's own checks
+
+    _login(client)
+    _start(client, setup)
+    html = client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    assert html.count('name="note"') >= 2 and html.count('name="csrf_token"') >= 3
+    assert _form_problems(_parse(html)) == ([], [])
+    label = re.search(r'<label for="([^"]+)">Referat af beslutningen</label>', html).group(1)
+    assert 'name="note"' in re.search(rf'<textarea[^>]*\bid="{label}"[^>]*>', html).group(0)
+    assert re.search(r'action="[^"]*/decide"', html.split(f'id="{label}"')[0].rsplit("<form", 1)[1])

@@ -199,6 +199,14 @@ def test_no_link_ends_in_no_access_and_every_page_is_danish(walked, role):
     assert walk.english == []
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_every_id_is_unique_and_every_field_labelled_on_every_page(walked, role):
+    """WCAG 2.1 (1.3.1, 4.1.1): a label points at exactly one field, and no field goes unnamed."""
+    walk = walked(role)
+    assert walk.duplicate_ids == [], walk.duplicate_ids
+    assert walk.unlabelled == [], walk.unlabelled
+
+
 def test_the_administrator_is_linked_to_no_content_about_people_or_children(walked):
     walk = walked("admin")
     own = {"/appraisals/profile", f"/appraisals/profile/{walk.ids['admin']}"}  # his own profile: no content
@@ -211,10 +219,12 @@ class _Site:
     PAGES = {
         "/": (200, '<a href="/a">A</a> <a href="/b?x=1&amp;y=2">B</a> <a href="https://else.where/c">C</a>'
                    ' <a href="/gammel">D</a> <a href="/static/app.css">css</a>'),
-        "/a": (200, '<p>Skriv til edit@demo.dk</p><script>var Save = 1;</script><input type="submit" value="Submit">'),
+        "/a": (200, '<p>Skriv til edit@demo.dk</p><script>var Save = 1;</script><input type="submit" value="Submit">'
+                    '<input type="hidden" name="skjult"><input name="fri">'),
         "/b?x=1&y=2": (403, "Ingen adgang"),
         "/gammel": (302, "/ny"),
-        "/ny": (200, '<span title="Delete">Slet</span>'),
+        "/ny": (200, '<span title="Delete" id="x">Slet</span><p id="x"></p><label>Navn <input name="navn"></label>'
+                     '<label for="by">By</label><input id="by" name="by"><input aria-label="Søg" name="q">'),
     }
 
     def get(self, url):
@@ -231,6 +241,8 @@ def test_the_walk_reports_refusals_and_english_but_not_addresses_or_scripts():
     assert walk.seen == {"/", "/a", "/b?x=1&y=2", "/gammel", "/ny"}
     assert walk.failed == [("/b?x=1&y=2", 403, "/")]
     assert walk.english == [("/a", ["Submit"]), ("/ny", ["Delete"])]
+    assert walk.duplicate_ids == [("/ny", ["x"])]
+    assert walk.unlabelled == [("/a", ["fri"])]
 
 
 # Granting roles: (person edited, roles sent, expected status per role). "maja" is an employee; "self" is the
