@@ -23,6 +23,7 @@ from app.guidelines.services import (
     guideline_by_slug,
     review_without_changes,
     save_draft,
+    self_approval_rule,
 )
 from app.params import int_arg
 from app.permissions import authorize, can
@@ -197,9 +198,11 @@ def history_view(slug: str):
 def version_view(slug: str, number: int):
     guideline = _guideline_or_404(slug)
     version = _version_or_404(guideline, number)
-    refusal = approval_refusal(guideline, current_user) if version.status == DRAFT else None
+    draft = version.status == DRAFT
+    refusal = approval_refusal(guideline, current_user) if draft else None
     return render_template("guidelines/version.html", guideline=guideline, version=version,
                            html=version.html, refusal=refusal,
+                           approval_rule=self_approval_rule(guideline, current_user) if draft else None,
                            may_approve=can(current_user, "guidelines.approve", guideline), **pages.common())
 
 

@@ -313,6 +313,19 @@ def approval_refusal(guideline: Guideline, user) -> str | None:
     return None
 
 
+def self_approval_rule(guideline: Guideline, user) -> str:
+    """The self-approval rule in words, said before the button is pressed (approval_refusal decides)."""
+    from app.guidelines.rendering import role_label
+
+    draft = guideline.draft
+    role = role_label(draft.approver_role).lower()
+    if draft.author_id == user.id and not approval_refusal(guideline, user):
+        return (f"Du har selv skrevet udkastet. Normalt godkender en anden {role} det, men du er den eneste, "
+                f"så du kan godkende det selv; det står i historikken, at du både skrev og godkendte det.")
+    return (f"Et udkast godkendes af en anden {role} end den, der har skrevet det. Kun hvis forfatteren er den "
+            f"eneste {role}, godkender vedkommende selv.")
+
+
 def _reviewed(guideline: Guideline, on: date) -> None:
     guideline.last_reviewed_on = on
     home_ids = _scope_home_ids(guideline)

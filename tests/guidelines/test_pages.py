@@ -274,3 +274,18 @@ def test_another_homes_guideline_is_not_found(app, library, runner, client, tmp_
     for url in ("/guidelines/fremmed/acknowledge", "/guidelines/fremmed/approve", "/guidelines/fremmed/review"):
         assert client.post(url).status_code == 404, url
     assert "fremmed" not in client.get("/guidelines/").get_data(as_text=True)
+
+
+def test_the_draft_page_explains_the_self_approval_rule_before_the_button(app, library, client, make_client):
+    login(client, "head@t.dk")
+    assert client.post("/guidelines/snart/edit", data=_draft(client, "snart")).status_code == 302
+    alone = client.get("/guidelines/snart/versions/2").get_data(as_text=True)
+    assert "du er den eneste" in alone and "Godkend og offentliggør" in alone  # the only head approves herself
+    with app.app_context():
+        make_user(db.session.get(Home, library["home"]), roles=(Role.HEAD,), email="head2@t.dk", name="Hans Chef")
+        db.session.commit()
+    author = client.get("/guidelines/snart/versions/2").get_data(as_text=True)
+    assert "Du kan ikke godkende dit eget udkast" in author and "Godkend og offentliggør" not in author
+    assert "godkendes af en anden" in author
+    other = login(make_client(), "head2@t.dk").get("/guidelines/snart/versions/2").get_data(as_text=True)
+    assert "godkendes af en anden" in other and "Godkend og offentliggør" in other
