@@ -24,6 +24,7 @@ from app.competence.services import (
     completed_courses,
     department_wishes,
     forward_overview,
+    forwarded_departments,
     is_deadline_passed,
     missing_submitters,
     money_input,
@@ -100,11 +101,15 @@ def my_wishes():
     # Whether the deadline has passed is asked of the clock on every request (it turns at the end of the
     # deadline day) and is part of the key, so the cached page never outlives it.
     closed = is_deadline_passed(current_user.home, year)
-    page = cached("competence.my_wishes", (current_user.id, year, closed), lambda: _my_wishes(year, closed))
+    page = cached("competence.my_wishes", (current_user.id, year, closed), lambda: _my_wishes(year, closed),
+                  home=current_user.home_id)
     return render_template("competence/my_wishes.html", page=page)
 
 
 def _my_wishes(year: int, closed: bool) -> MyWishes:
+    forwarded = forwarded_departments(current_user.departments, year)
+    # Every department of the person has forwarded its overview: no new wish can join it, so say so up front.
+    locked = _locked_message(year) if forwarded and len(forwarded) == len(current_user.departments) else ""
     wishes = db.session.scalars(
         select(CourseWish).where(CourseWish.user_id == current_user.id)
         .options(selectinload(CourseWish.methods), selectinload(CourseWish.home), selectinload(CourseWish.department))
@@ -115,11 +120,16 @@ def _my_wishes(year: int, closed: bool) -> MyWishes:
                   and not closed and w.year == year),
     ) for w in wishes)
     return MyWishes(
-        head=render_fragment("competence/_my_wishes_head.html", year=year, closed=closed,
+        head=render_fragment("competence/_my_wishes_head.html", year=year, closed=closed, locked=locked,
                              deadline=wish_deadline(current_user.home, year)),
         rows=rows,
         courses=render_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
     )
+
+
+def _locked_message(year: int) -> str:
+    return (f"Din afdelings oversigt over ønsker til kompetencemidlerne for {year} er sendt videre til "
+            "tilbudslederen, så der kan ikke tilføjes flere ønsker. Kontakt din leder, hvis du stadig har et ønske.")
 
 
 def _form_context():
@@ -149,6 +159,11 @@ def new_wish():
     if not departments:
         flash("Du er ikke tilknyttet en afdeling. Kontakt tilbudslederen.", "error")
         return redirect(url_for("dashboard.index"))
+    if request.method == "GET" and person is not None and person.id == current_user.id:
+        forwarded = forwarded_departments(departments, next_funds_year())
+        if forwarded and len(forwarded) == len(departments):
+            flash(_locked_message(next_funds_year()), "info")
+            return redirect(url_for("competence.my_wishes"))
     form = WishForm(departments=departments)
     if request.method == "GET":
         form.year.data = next_funds_year()

@@ -117,6 +117,17 @@ def overview_for(department_id: int, year: int) -> DepartmentOverview | None:
         DepartmentOverview.department_id == department_id, DepartmentOverview.year == year))
 
 
+def forwarded_departments(departments, year: int) -> list:
+    """The departments among `departments` whose overview of wishes for `year` is forwarded (locked)."""
+    ids = [d.id for d in departments]
+    if not ids:
+        return []
+    locked = set(db.session.scalars(select(DepartmentOverview.department_id).where(
+        DepartmentOverview.department_id.in_(ids), DepartmentOverview.year == year,
+        DepartmentOverview.forwarded_at.is_not(None))))
+    return [d for d in departments if d.id in locked]
+
+
 def _check_overview_open(department_id: int, year: int) -> None:
     overview = overview_for(department_id, year)
     if overview is not None and overview.is_locked:

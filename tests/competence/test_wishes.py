@@ -430,3 +430,25 @@ def test_an_edited_wish_shows_its_price_the_danish_way_and_saves_it_unchanged(ap
     assert response.status_code == 302
     with app.app_context():
         assert str(db.session.get(CourseWish, wish_id).cost) == "12500.50"
+
+
+def test_once_the_overview_is_forwarded_the_employee_is_told_before_filling_in_a_wish(app, make_client, set_today,
+                                                                                     home_setup):
+    set_today(datetime(2026, 9, 25, 12, tzinfo=clock.TZ))
+    employee, stranger = make_client(), make_client()
+    _login(employee, "ansat@x.dk")
+    _login(stranger, "anden@x.dk")
+    assert "Nyt ønske" in employee.get("/competence/").get_data(as_text=True)
+    assert employee.get("/competence/wishes/new").status_code == 200
+    leader = make_client()
+    _login(leader, "leder@x.dk")
+    assert leader.post(f"/competence/overview/{home_setup['dep']}/forward?aar=2027").status_code == 302
+
+    page = employee.get("/competence/").get_data(as_text=True)
+    assert "Nyt ønske" not in page and "er sendt videre til tilbudslederen" in page
+    form = employee.get("/competence/wishes/new", follow_redirects=True)
+    assert "er sendt videre til tilbudslederen" in form.get_data(as_text=True)
+    assert 'name="reason"' not in form.get_data(as_text=True)
+    # Another department's overview is still open: its employee goes on as before.
+    assert "Nyt ønske" in stranger.get("/competence/").get_data(as_text=True)
+    assert stranger.get("/competence/wishes/new").status_code == 200
