@@ -17,8 +17,21 @@ from app import clock
 from app.cache import cached
 from app.competence import bp, distribution, exports
 from app.competence.forms import BudgetForm, DecisionForm, LineForm, StartDistributionForm, SupervisionForm
-from app.competence.models import LINE_CATEGORIES, CourseWish, Distribution, DistributionLine, SupervisionSession
-from app.competence.services import CompetenceError, StaleError, money_input
+from app.competence.models import (
+    LINE_CATEGORIES,
+    CourseWish,
+    Distribution,
+    DistributionLine,
+    SupervisionSession,
+    wish_deadline,
+)
+from app.competence.services import (
+    CompetenceError,
+    StaleError,
+    forwarded_departments,
+    is_deadline_passed,
+    money_input,
+)
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.forms import choices
@@ -120,8 +133,24 @@ def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
         forms["line_form"].wish_id.choices = choices([(0, "– intet ønske –")] + [
             (w.id, f"{w.department.name}: {w.user.name if w.user else 'Afdelingen'} – {w.title}") for w in wishes])
     may_manage = can(current_user, "competence.home")
+    warnings = _decision_warnings(year, departments) if dist is not None and not dist.is_locked else []
     return render_template("competence/distribution.html", year=year, parts=_build_parts(year, dist, may_manage),
-                           may_manage=may_manage, **forms), status
+                           may_manage=may_manage, decision_warnings=warnings, **forms), status
+
+
+def _decision_warnings(year: int, departments) -> list[str]:
+    """What Mini-MED should know before approving: wishes may still come, departments have not forwarded."""
+    warnings = []
+    home = current_user.home
+    if not is_deadline_passed(home, year):
+        warnings.append(f"Fristen for ønsker til {year} er {dadate(wish_deadline(home, year))} og er ikke "
+                        "overskredet endnu: der kan stadig komme ønsker, som fordelingen ikke har med.")
+    forwarded = {d.id for d in forwarded_departments(departments, year)}
+    waiting = [d.name for d in departments if d.id not in forwarded]
+    if waiting:
+        warnings.append("Disse afdelinger har ikke sendt deres oversigt over ønsker videre endnu: "
+                        f"{', '.join(waiting)}.")
+    return warnings
 
 
 @bp.get("/distribution")

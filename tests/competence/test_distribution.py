@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from app import clock
 from app.competence import distribution as dist_service
-from app.competence.models import CourseWish, Decision, Distribution
+from app.competence.models import CourseWish, Decision, DepartmentOverview, Distribution
 from app.competence.services import CompetenceError
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.people.constants import Role
+from app.people.models import Home
 from tests.factories import PASSWORD, make_department, make_home, make_user
 
 
@@ -275,3 +276,27 @@ def test_the_draft_page_s_forms_have_unique_ids_and_each_label_names_its_own_fie
     label = re.search(r'<label for="([^"]+)">Referat af beslutningen</label>', html).group(1)
     assert 'name="note"' in re.search(rf'<textarea[^>]*\bid="{label}"[^>]*>', html).group(0)
     assert re.search(r'action="[^"]*/decide"', html.split(f'id="{label}"')[0].rsplit("<form", 1)[1])
+
+
+@pytest.mark.parametrize(("today", "before_deadline"), [
+    (datetime(2026, 10, 1, 23, 59, tzinfo=clock.TZ), True),  # the deadline day itself: wishes may still come
+    (datetime(2026, 10, 2, 0, 0, tzinfo=clock.TZ), False),
+])
+def test_approving_before_the_deadline_or_before_departments_forwarded_is_warned_naming_them(
+        app, client, make_client, setup, set_today, today, before_deadline):
+    with app.app_context():
+        home = db.session.get(Home, setup["home"])
+        make_department(home, "Åen")
+        db.session.commit()
+    set_today(today)
+    _login(client)
+    _start(client, setup)
+    page = client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    assert ("Fristen for ønsker til 2027 er 1. oktober 2026 og er ikke overskredet" in page) is before_deadline
+    assert "ikke sendt deres oversigt over ønsker videre endnu: Skoven, Åen." in page
+    with app.app_context():
+        db.session.add(DepartmentOverview(home_id=setup["home"], department_id=setup["dep"], year=2027,
+                                          forwarded_at=clock.now()))
+        db.session.commit()
+    page = client.get("/competence/distribution?aar=2027").get_data(as_text=True)
+    assert "videre endnu: Åen." in page and "Skoven, Åen" not in page
