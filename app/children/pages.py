@@ -129,6 +129,14 @@ def child_page(child: Child) -> ChildPageParts:
     return cached("children.page", (child.id, current_user.id), lambda: _build_child_page(child, clock.today()))
 
 
+def current_team(child: Child, today: date) -> list[ContactTeamMember]:
+    """The child's contact team on `today`, the coordinator first."""
+    members = [m for m in db.session.scalars(
+        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
+        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
+    return sorted(members, key=lambda m: not m.is_coordinator)
+
+
 def _build_child_page(child: Child, today: date) -> ChildPageParts:
     check = check_children([child], today).get(child.id)
     plan = db.session.scalar(
@@ -136,9 +144,7 @@ def _build_child_page(child: Child, today: date) -> ChildPageParts:
             IndividualPlanUpdate.updated_by)).where(IndividualPlanUpdate.child_id == child.id,
                                                     IndividualPlanUpdate.updated_on <= today)
         .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc()).limit(1))
-    team = [m for m in db.session.scalars(
-        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
-        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
+    team = current_team(child, today)
     referrals = db.session.scalars(
         select(PhysioReferral).options(selectinload(PhysioReferral.plan_updates))
         .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()

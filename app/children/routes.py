@@ -132,6 +132,7 @@ def show(child_id: int):
     if current_user.is_temp:
         plan, has_read = pages.handover_status([child]).get(child.id, (None, False))
         return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read,
+                     team=pages.current_team(child, clock.today()),
                      restrictions=active_restrictions(current_user.home_id))
     return _page(child, "page", "children/show.html", parts=pages.child_page(child))
 

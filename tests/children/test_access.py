@@ -105,7 +105,14 @@ def test_temp_sees_only_name_department_and_handover(app, demo, auth, client):
     auth.login("temp")
     html = client.get(f"/children/{ids['own']}").get_data(as_text=True)
     assert "Skovbrynet" in html and "Overlevering" in html
-    assert "Intern reference" not in html and "Kontaktteam" not in html and "Anbringelsesgrundlag" not in html
+    assert "Intern reference" not in html and "Anbringelsesgrundlag" not in html
+    # The handover names whom to ask: the child's current contact team (#17), and nothing more about them.
+    with app.app_context():
+        from app.children.models import ContactTeamMember
+        team = [m.user.name for m in db.session.scalars(select(ContactTeamMember).where(
+            ContactTeamMember.child_id == ids["own"])) if m.is_current(clock.today())]
+    assert team and "Kontaktteam" in html and all(name in html for name in team)
+    assert "siden " not in html.split('id="team"')[1].split("</section>")[0]
     response = client.get(f"/children/{ids['own']}/history")
     assert response.status_code == 403
     assert "Som vikar kan du kun se barnets navn, afdeling" in response.get_data(as_text=True)
