@@ -72,6 +72,14 @@ def kroner(value) -> str:
     return f"{format_decimal(value, format=pattern, locale='da_DK')} kr."
 
 
+def danumber(value, decimals: int = 1) -> str:
+    """16,0 and 1.234,5: a number with Danish separators and a fixed number of decimals ("–" for none)."""
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale="da_DK")
+
+
 def genitive(name: str | None) -> str:
     """Danish possessive: "Annes", but "Jens'", "Max'", "Schultz'" (a name ending in s, x or z takes an apostrophe)."""
     if not name:
@@ -82,7 +90,8 @@ def genitive(name: str | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(dadate=dadate, dadatetime=dadatetime, daymonth=daymonth,
-                                 monthname=monthname, kroner=kroner, genitive=genitive)
+                                 monthname=monthname, kroner=kroner,
+                                 danumber=danumber, genitive=genitive)
     app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -17,6 +17,7 @@ from app.children.services import department_leader_ids
 from app.extensions import db
 from app.hooks import Task, task_source
 from app.need_to_know import CHILD
+from app.web import dadate
 
 
 def _child_url(child_id: int) -> str | None:
@@ -68,7 +69,7 @@ def children_tasks(home, start: date, end: date):
                 named_title="Opfølgning på individuel plan: {name}", subject_kind=CHILD, subject_id=child.id,
                 due_on=due, home_id=home.id, source="children", responsible="department_leader",
                 department_id=child.department_id, user_ids=people(child), is_done=later is not None,
-                done_note=f"Planen blev opdateret {later.updated_on.isoformat()}" if later else "",
+                done_note=f"Planen blev opdateret {dadate(later.updated_on)}" if later else "",
                 url=_child_url(child.id)))
 
     physio: dict[int, list[PhysioPlanUpdate]] = defaultdict(list)
@@ -99,6 +100,6 @@ def children_tasks(home, start: date, end: date):
                 due_on=due, home_id=home.id, source="children", responsible="department_leader",
                 department_id=child.department_id, user_ids=people(child), is_done=later is not None or ended,
                 done_note="Henvisningen er afsluttet" if ended else (
-                    f"Planen blev opdateret {later.updated_on.isoformat()}" if later else ""),
+                    f"Planen blev opdateret {dadate(later.updated_on)}" if later else ""),
                 url=_child_url(child.id)))
     return tasks
