@@ -1,5 +1,6 @@
 """Mine opgaver: the person's own open tasks from every source, by date."""
 
+import re
 from datetime import date
 
 import pytest
@@ -70,3 +71,15 @@ def test_each_person_gets_exactly_the_home_tasks_that_apply(app, demo, who):
         start, end = clock.today() - timedelta(days=400), clock.today() + timedelta(days=60)
         everything = [t.uid for t in tasks_for_home(user.home, start, end) if t.applies_to(user)]
         assert [t.uid for t in tasks_for_user(user, start, end)] == everything
+
+
+@pytest.mark.parametrize("role", ["head", "leader", "employee", "temp", "minimed"])
+def test_every_block_on_the_dashboard_is_a_card(demo, auth, client, role):
+    auth.login(role)
+    html = client.get("/").get_data(as_text=True)
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    headings = [m.start() for m in re.finditer(r"<h2\b", main)]
+    assert headings
+    for at in headings:
+        section = main[:at].rsplit("<section", 1)[1].split(">", 1)[0]
+        assert 'class="card' in section, main[at:at + 80]
