@@ -35,7 +35,8 @@ MEASURE = """() => ({
 def main(base: str, out: Path, email: str = LOGIN[0]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu"])
         for width in WIDTHS:
             page = browser.new_page(viewport={"width": width, "height": 900}, locale="da-DK")
             page.goto(base + "/auth/login")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH, HEIGHT = 260, 72
-LEFT, RIGHT, TOP, BOTTOM = 32, 6, 6, 16
+WIDTH, HEIGHT = 260, 80
+LEFT, RIGHT, TOP, BOTTOM = 40, 8, 8, 20
+#: Month labels under the chart, short enough to fit three at 11 px: "sep. 25".
+_MONTHS = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class Trend:
     def is_empty(self) -> bool:
         return not self.points
 
+    @property
+    def shows_trend(self) -> bool:
+        """A trend needs at least two measured months; one figure alone is said in words, not drawn."""
+        return len(self.points) >= 2
+
 
 def _y(share: float) -> float:
     return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - max(0.0, min(share, 100.0)) / 100), 1)
@@ -60,7 +67,7 @@ def trend(series: list[tuple[date, float | None]], green: float, yellow: float) 
         if 0 <= index < len(series):
             month = series[index][0]
             anchor = "end" if index == len(series) - 1 and index else "middle"
-            ticks.append((round(LEFT + index * step, 1), f"{month.month:02d}.{month.year % 100:02d}", anchor))
+            ticks.append((round(LEFT + index * step, 1), f"{_MONTHS[month.month - 1]} {month.year % 100:02d}", anchor))
     return Trend(
         WIDTH, HEIGHT, points,
         [" ".join(f"{p.x},{p.y}" for p in segment) for segment in segments if len(segment) > 1],

@@ -190,3 +190,22 @@ def test_cycle_on_new_years_day_has_nothing_due(app, client, homes, registry, ta
     login(client, homes[0].head)
     assert "Ingen opgaver i årshjulet har haft frist i år endnu" in client.get("/quality/").get_data(as_text=True)
     assert clock.today() == date(2027, 1, 1)
+
+
+def test_a_single_measured_month_is_said_in_words_and_a_trend_drawn_from_two(app, client, homes, registry, set_today):
+    home = homes[0]
+    registry.fixed("test.a", 9, 10)
+    set_today(date(2026, 3, 10))
+    login(client, home.head)
+    html = client.get("/quality/").get_data(as_text=True)
+    assert '<svg class="trend"' not in html  # only this month's live figure
+    assert "Kun én måling: marts 2026: 90,0 %" in html
+    with app.app_context():
+        db.session.add(QualitySnapshot(home_id=home.home_id, indicator_key="test.a", scope=0,
+                                       month_on=date(2026, 2, 1), measured_on=date(2026, 2, 27), met=5, total=10))
+        db.session.commit()
+    html = client.get("/quality/").get_data(as_text=True)
+    chart = html[html.index('<svg class="trend"'):html.index("</svg>")]
+    assert chart.count("<circle") == 2 and "Kun én måling" not in html
+    assert ">apr. 25<" in chart and ">mar. 26<" in chart  # legible month labels at both ends
+    assert 'font-size="8"' not in chart
