@@ -25,13 +25,14 @@ from app.competence.services import (
     raise_need,
     record_completion,
 )
+from app.exports import Table, respond
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, choices, has_control_characters
 from app.hooks import emit
 from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
-from app.web import render_fragment
+from app.web import dadate, render_fragment
 
 
 def _departments(action: str) -> list[Department]:
@@ -278,6 +279,22 @@ def finish_plan():
     db.session.commit()
     flash("Kompetenceudviklingsplanen er færdigskrevet og klar til Mini-MED.", "success")
     return redirect(url_for("competence.plan", aar=year))
+
+
+@bp.get("/plan/export.<fmt>")
+@login_required
+@requires("competence.plan")
+def plan_export(fmt: str):
+    """The written plan as a spreadsheet: one row a section, as the page and the print show them."""
+    year = _plan_year()
+    plan_row = db.session.scalar(select(CompetencePlan).where(CompetencePlan.home_id == current_user.home_id,
+                                                              CompetencePlan.year == year))
+    table = Table(f"Kompetenceplan {year}", ["Afsnit", "Tekst"])
+    table.rows.extend([label, getattr(plan_row, key) or "" if plan_row else ""] for key, label in PLAN_SECTIONS.items())
+    status = (f"Færdigskrevet {dadate(plan_row.finished_at)}" if plan_row and plan_row.is_finished
+              else "Udkast" if plan_row else "Ikke påbegyndt")
+    table.totals = ["Status", status]
+    return respond(table, fmt, f"kompetenceplan-{year}")
 
 
 @bp.get("/plan/print")

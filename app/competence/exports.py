@@ -1,35 +1,11 @@
-"""Excel (.xlsx) and CSV exports with Danish headers: numbers stay numbers, totals at the bottom.
-
-CSV is semicolon-separated UTF-8 with a BOM, with decimal commas, which is what Danish Excel opens as is.
-"""
+"""The competence pages' spreadsheets (wishes, the distribution); tables and files are app/exports.py's."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import Response, abort
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from app import exports as spreadsheet
+from app.exports import Table, respond  # noqa: F401 - the competence routes call exports.respond
 from app.web import dadate
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list] = field(default_factory=list)
-    totals: list | None = None
-
-
-def _number(value):
-    return float(value) if isinstance(value, Decimal) else spreadsheet.cell(value)
 
 
 def wish_table(wishes, title: str) -> Table:
@@ -64,56 +40,3 @@ def distribution_table(dist, departments_by_id: dict) -> Table:
     table.rows.append(["Rest", "", "", "", "", "", "", dist.remaining, ""])
     table.totals = ["I alt", "", "", "", "", "", "", dist.total, ""]
     return table
-
-
-def to_xlsx(table: Table) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = spreadsheet.sheet_title(table.title)
-    sheet.append(spreadsheet.row(table.headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_number(v) for v in row])
-    if table.totals:
-        sheet.append([_number(v) for v in table.totals])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, float):
-                cell.number_format = "#,##0.00"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
-        return str(value).replace(".", ",")
-    return spreadsheet.cell(str(value))
-
-
-def to_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow([_csv_value(v) for v in row])
-    if table.totals:
-        writer.writerow([_csv_value(v) for v in table.totals])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def respond(table: Table, fmt: str, filename: str) -> Response:
-    if fmt == "xlsx":
-        body, mimetype = to_xlsx(table), XLSX
-    elif fmt == "csv":
-        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
-    else:
-        abort(404)
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response

@@ -71,7 +71,13 @@ def listing(home_id: int, *, q: str, department_id: int | None, status: str, pag
     return Listing(data.total, rows_html, data.departments)
 
 
-def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date) -> Rows:
+def all_rows(home_id: int, *, q: str, department_id: int | None, status: str, today: date) -> Rows:
+    """Every person the list shows with these filters, on one sheet (the export)."""
+    return _build(home_id, q, department_id, status, 1, today, page_size=None)
+
+
+def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date,
+           page_size: int | None = PAGE_SIZE) -> Rows:
     query = select(User).where(User.home_id == home_id)
     if status == "current":
         query = query.where(or_(User.left_on.is_(None), User.left_on > today))
@@ -83,10 +89,11 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
         like = f"%{q.lower()}%"
         query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    people = db.session.scalars(
-        query.options(selectinload(User.departments), selectinload(User.role_rows))
-        .order_by(User.name_sort_key, User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
+    ordered = query.options(selectinload(User.departments), selectinload(User.role_rows)).order_by(
+        User.name_sort_key, User.id)
+    if page_size is not None:
+        ordered = ordered.offset((page - 1) * page_size).limit(page_size)
+    people = db.session.scalars(ordered).all()
     rows = tuple(
         PersonRow(
             id=p.id, home_id=p.home_id, department_ids=frozenset(p.department_ids),

@@ -6,13 +6,14 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.cache import cached
+from app.exports import Table, respond
 from app.extensions import db
 from app.params import int_arg
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
 from app.people.grants import grantable_roles, role_history
-from app.people.listing import listing
+from app.people.listing import all_rows, listing
 from app.people.models import Department, Membership, ResourceFunction, User
 from app.people.services import (
     PeopleError,
@@ -52,6 +53,23 @@ def index():
                      today=clock.today(), viewer=current_user)
     return render_template("people/index.html", listing=result, q=q, department_id=department_id, status=status,
                            page=page)
+
+
+@bp.get("/export.<fmt>")
+@login_required
+@requires("people.list")
+def export(fmt: str):
+    """The list as a spreadsheet, with the page's filters: the same people and columns as the page shows."""
+    status = request.args.get("status", "current")
+    rows = all_rows(current_user.home_id, q=request.args.get("q", "").strip()[:100],
+                    department_id=int_arg("afdeling"), status=status, today=clock.today()).rows
+    table = Table("Medarbejdere", ["Navn", "Afdelinger", "Ansættelse", "Faggruppe", "Faglært", "Roller",
+                                   "Ansat fra", "Fratrådt"])
+    table.rows.extend([r.name, r.departments, r.employment, r.profession, "Ja" if r.is_skilled else "Nej", r.roles,
+                       r.hired_on, "Ja" if r.has_left else "Nej"]
+                      for r in rows)
+    table.totals = ["I alt", f"{len(rows)} personer"] + [""] * 6
+    return respond(table, fmt, f"medarbejdere-{clock.today():%Y-%m-%d}")
 
 
 @bp.get("/<int:person_id>")

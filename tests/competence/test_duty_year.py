@@ -112,3 +112,20 @@ def test_the_october_overview_completes_the_october_duty_of_the_year_before_its_
         assert db.session.scalar(select(DepartmentOverview)).is_locked
     assert _done(app, home["home"], "oensker-oversigt", 2026) == {date(2026, 10, 31): done}
     assert _done(app, home["home"], "oensker-oversigt", 2027) == {date(2027, 10, 31): False}
+
+
+def test_the_plan_exports_as_xlsx_one_row_a_section(app, home, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    head = _login(client, "chef@x.dk")
+    assert "/competence/plan/export.xlsx?aar=2027" in head.get("/competence/plan?aar=2027").get_data(as_text=True)
+    empty = load_workbook(BytesIO(head.get("/competence/plan/export.xlsx?aar=2027").data)).active
+    assert list(empty.iter_rows(values_only=True))[-1] == ("Status", "Ikke påbegyndt")
+    assert _write_and_finish(head, 2027, text="=HYPERLINK(1)").status_code == 302
+    rows = list(load_workbook(BytesIO(head.get("/competence/plan/export.xlsx?aar=2027").data)).active
+                .iter_rows(values_only=True))
+    assert rows[0] == ("Afsnit", "Tekst") and len(rows) == 2 + 7
+    assert rows[1] == ("Sådan ser fremtidens opgaver ud (tilgange, metoder og målgruppe)", "'=HYPERLINK(1)")
+    assert rows[-1][0] == "Status" and rows[-1][1].startswith("Færdigskrevet ")

@@ -196,3 +196,37 @@ def test_a_person_leaves_the_kept_list_on_their_leaving_date(app, demo, auth, cl
     set_today(leaving)
     assert "Maja Medarbejder" not in client.get("/people/?q=medarbejder%40demo").get_data(as_text=True)
     assert "Maja Medarbejder" in client.get("/people/?q=medarbejder%40demo&status=left").get_data(as_text=True)
+
+
+def test_the_employee_list_exports_as_xlsx_with_the_page_s_filters(app, demo, auth, client):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    auth.login("head")
+    page = client.get("/people/").get_data(as_text=True)
+    assert "/people/export.xlsx?status=current" in page.replace("&amp;", "&")
+    response = client.get("/people/export.xlsx?status=current")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Navn", "Afdelinger", "Ansættelse")
+    with app.app_context():
+        home = db.session.scalar(select(Home).order_by(Home.id))
+        today = clock.today()
+        current = sorted((u for u in db.session.scalars(select(User).where(User.home_id == home.id))
+                          if not u.has_left(today)), key=lambda u: (u.name_sort_key, u.id))
+        names = [u.name for u in current]
+        department = current[0].departments[0].id
+        in_department = sum(department in u.department_ids for u in current)
+    assert [r[0] for r in rows[1:-1]] == names  # every current person, in the Danish order
+    assert rows[-1][:2] == ("I alt", f"{len(names)} personer")
+    assert all(isinstance(r[6], type(rows[1][6])) for r in rows[1:-1])  # hiring dates stay dates
+    filtered = client.get(f"/people/export.csv?status=current&afdeling={department}").data.decode("utf-8-sig")
+    assert filtered.splitlines()[0].startswith("Navn;Afdelinger")
+    assert len(filtered.splitlines()) - 2 == in_department
+
+
+def test_the_employee_list_export_needs_the_list_right(app, demo, auth, client):
+    auth.login("temp")
+    assert client.get("/people/export.xlsx").status_code == 403
