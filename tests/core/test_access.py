@@ -2,7 +2,6 @@
 their own or changes their own, and the administrator reads no content about people or children."""
 
 import re
-from collections import deque
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +13,8 @@ from app.competence.models import CourseWish
 from app.extensions import db
 from app.onboarding.models import Checklist
 from app.people.models import Department, User
-from tests.conftest import DEMO_EMAIL
+from tests import crawl
+from tests.conftest import DEMO_EMAIL, AuthActions, copy_demo
 
 #: Endpoints reachable without a login, each for a stated reason.
 PUBLIC_ENDPOINTS = {
@@ -173,33 +173,64 @@ def test_admin_keeps_account_management(app, demo, auth, client):
     assert "Se kompetenceprofil" not in client.get(f"/people/{ids['maja']}").get_data(as_text=True)
 
 
-def _walk(client, start="/", limit=400):
-    """Follow every link from the front page, as the logged-in person; returns (pages seen, pages refused)."""
-    seen, queue, refused = set(), deque([start]), []
-    while queue and len(seen) < limit:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code in (403, 404):
-            refused.append(url)
-        if response.mimetype != "text/html":
-            continue
-        for href in re.findall(r'href="(/[^"#]*)"', response.get_data(as_text=True)):
-            href = href.replace("&amp;", "&")
-            if not href.startswith(("/static/", "/auth/logout")) and href not in seen:
-                queue.append(href)
-    return seen, refused
+@pytest.fixture(scope="module")
+def walked(app, _demo_rows):
+    """`walked(role)`: every page the demo role reaches from its front page, walked once per module."""
+    walks = {}
+
+    def walk_as(role: str) -> crawl.Walk:
+        if role not in walks:
+            copy_demo(app, _demo_rows)  # every test starts on empty tables
+            client = app.test_client()
+            AuthActions(client).login(role)
+            walks[role] = crawl.walk(client)
+            walks[role].ids = _content_ids(app)
+        return walks[role]
+
+    return walk_as
 
 
-def test_admin_is_shown_no_link_that_ends_in_no_access(app, demo, auth, client):
-    """Every page the administrator can reach by following links from the front page answers him."""
-    auth.login("admin")
-    seen, refused = _walk(client)
-    assert len(seen) > 50 and refused == []
-    assert not any(url.startswith(("/appraisals/profile/", "/children/")) for url in seen - {
-        f"/appraisals/profile/{_content_ids(app)['admin']}"})
+@pytest.mark.parametrize("role", ROLES)
+def test_no_link_ends_in_no_access_and_every_page_is_danish(walked, role):
+    """Every page each role reaches by following links from the front page answers, and in Danish."""
+    walk = walked(role)
+    assert len(walk.seen) > 40
+    assert walk.failed == []
+    assert walk.english == []
+
+
+def test_the_administrator_is_linked_to_no_content_about_people_or_children(walked):
+    walk = walked("admin")
+    own = {"/appraisals/profile", f"/appraisals/profile/{walk.ids['admin']}"}  # his own profile: no content
+    assert not any(url.startswith(("/appraisals/profile", "/children/")) for url in walk.seen - own)
+
+
+class _Site:
+    """A stand-in for the test client: a few pages by path."""
+
+    PAGES = {
+        "/": (200, '<a href="/a">A</a> <a href="/b?x=1&amp;y=2">B</a> <a href="https://else.where/c">C</a>'
+                   ' <a href="/gammel">D</a> <a href="/static/app.css">css</a>'),
+        "/a": (200, '<p>Skriv til edit@demo.dk</p><script>var Save = 1;</script><input type="submit" value="Submit">'),
+        "/b?x=1&y=2": (403, "Ingen adgang"),
+        "/gammel": (302, "/ny"),
+        "/ny": (200, '<span title="Delete">Slet</span>'),
+    }
+
+    def get(self, url):
+        from types import SimpleNamespace
+
+        status, body = self.PAGES[url]
+        headers = {"Location": body} if status == 302 else {}
+        return SimpleNamespace(status_code=status, headers=headers, mimetype="text/html",
+                               get_data=lambda as_text: body)
+
+
+def test_the_walk_reports_refusals_and_english_but_not_addresses_or_scripts():
+    walk = crawl.walk(_Site())
+    assert walk.seen == {"/", "/a", "/b?x=1&y=2", "/gammel", "/ny"}
+    assert walk.failed == [("/b?x=1&y=2", 403, "/")]
+    assert walk.english == [("/a", ["Submit"]), ("/ny", ["Delete"])]
 
 
 # Granting roles: (person edited, roles sent, expected status per role). "maja" is an employee; "self" is the

@@ -65,3 +65,13 @@ def test_pages_behind_a_required_action_are_linked_only_for_those_it_lets_in(cli
     assert client.get("/competence/supervision").status_code == 403
     assert 'href="/competence/supervision' not in html
     assert ('href="/competence/plan' in html) is (client.get("/competence/plan").status_code == 200)
+
+
+@pytest.mark.parametrize("page", ["distribution", "plan", "supervision", "overview", "wishes"])
+def test_year_navigation_stops_at_the_years_the_pages_answer(client, staff, page):
+    _login(client, staff, "head")
+    first = client.get(f"/competence/{page}?aar=2000").get_data(as_text=True)
+    last = client.get(f"/competence/{page}?aar=2100").get_data(as_text=True)
+    assert 'href="?aar=2001"' in first and 'href="?aar=1999"' not in first
+    assert 'href="?aar=2099"' in last and 'href="?aar=2101"' not in last
+    assert client.get(f"/competence/{page}?aar=1999").status_code == 404

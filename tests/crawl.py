@@ -1,0 +1,115 @@
+"""Walk every page a logged-in person can reach by following links from the front page, as the test client.
+
+Only GET links (`href`) on the same site are followed; forms are not sent, so the walk changes nothing but the
+read logs. Downloads (xlsx, csv, pdf, ics) are fetched for their status but not read for links or words. Year
+navigation (`?aar=`) is followed within two years of today: every year's page is the same page, and the years at
+the edges of what the pages answer are tested where they are drawn."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from app import clock
+
+#: Links not to follow: assets, and leaving (logging out is a form, but a link would end the walk).
+SKIP_PREFIXES = ("/static/", "/auth/logout")
+
+#: English a Danish user must never meet: WTForms' and Flask's own messages and the usual button words.
+ENGLISH = ("This field", "Not a valid", "Field must", "Invalid", "is required", "must be between", "Submit",
+           "Edit", "Delete", "Save", "Cancel", "Next", "Previous", "Back", "Search", "Login", "Log in", "Logout",
+           "Sign in", "Password", "Please", "Internal Server Error", "Forbidden", "Not Found", "Bad Request",
+           "Unauthorized", "Method Not Allowed", "Page not found", "Error", "Loading", "Close", "Yes", "No data")
+ENGLISH_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
+#: Text that may hold words of any language: e-mail addresses (names and domains) and addresses.
+NOT_WORDS = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+|/\S*")
+
+
+@dataclass
+class Walk:
+    seen: set[str] = field(default_factory=set)
+    #: (url, status, the page it was linked from) for every answer that is not a page or a redirect.
+    failed: list[tuple[str, int, str]] = field(default_factory=list)
+    #: (url, the English words found in its visible text).
+    english: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+class _Text(HTMLParser):
+    """The text a person sees or hears: text nodes (not in script or style) and the attributes read out."""
+
+    SPOKEN = ("title", "alt", "placeholder", "aria-label")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        self.parts.extend(attrs[a] for a in self.SPOKEN if attrs.get(a))
+        if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
+            self.parts.append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> tuple[str, list[str]]:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts), parser.links
+
+
+def english_in(text: str) -> list[str]:
+    return sorted(set(ENGLISH_PATTERN.findall(NOT_WORDS.sub(" ", text))))
+
+
+def _near_today(query: str, years: int) -> bool:
+    return all(not value.isdigit() or abs(int(value) - clock.today().year) <= years
+               for value in parse_qs(query).get("aar", []))
+
+
+def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
+    """Every page reachable from `start`; a redirect is followed like a link."""
+    result, queue = Walk(), deque([(start, start)])
+    while queue and len(result.seen) < limit:
+        url, source = queue.popleft()
+        if url in result.seen:
+            continue
+        result.seen.add(url)
+        response = client.get(url)
+        if response.status_code in (301, 302, 303, 307, 308):
+            targets = [response.headers["Location"]]
+        elif response.status_code != 200:
+            result.failed.append((url, response.status_code, source))
+            continue
+        elif response.mimetype != "text/html":
+            continue
+        else:
+            text, targets = visible_text(response.get_data(as_text=True))
+            if words := english_in(text):
+                result.english.append((url, words))
+        for target in targets:
+            parts = urlsplit(urljoin(url, target))
+            if parts.scheme not in ("", "http") or parts.netloc not in ("", "localhost"):
+                continue
+            if not _near_today(parts.query, years):
+                continue
+            local = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not local.startswith(SKIP_PREFIXES) and local not in result.seen:
+                queue.append((local, url))
+    assert not queue, f"the walk stopped at {limit} pages"
+    return result
