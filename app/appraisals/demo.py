@@ -10,7 +10,18 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
-from app.appraisals.models import LU, MU, NEURO_COMPLETED, NEURO_OFFERED, NEURO_STARTED, NeuroRecord, Talk
+from app.appraisals.models import (
+    LU,
+    MU,
+    MUS_BRIEFING,
+    MUS_EVALUATION,
+    NEURO_COMPLETED,
+    NEURO_OFFERED,
+    NEURO_STARTED,
+    MusConceptEvent,
+    NeuroRecord,
+    Talk,
+)
 from app.extensions import db
 from app.hooks import demo_loader
 from app.people.constants import EmploymentType, Role
@@ -78,6 +89,10 @@ def load_appraisals(home, rng: random.Random, scale: str) -> None:
         if person.employment_type != EmploymentType.PERMANENT:
             continue
         if person.has_role(Role.HEAD):
+            if person.is_skilled:  # the rule covers every permanent skilled employee, the head too
+                neuro.append({"home_id": home.id, "user_id": person.id, "status": NEURO_COMPLETED,
+                              "happened_on": min(today, person.hired_on + timedelta(days=500)), "note": "",
+                              "recorded_by_id": person.id, "created_at": clock.now()})
             continue
         held_by = next((leader_of[d.id] for d in person.departments if d.id in leader_of), head.id if head else None)
         if person.has_role(Role.DEPARTMENT_LEADER):
@@ -115,3 +130,21 @@ def load_appraisals(home, rng: random.Random, scale: str) -> None:
         db.session.execute(insert(Talk), talks)
     if neuro:
         db.session.execute(insert(NeuroRecord), neuro)
+    _mus_events(home.id, today, head)
+
+
+#: (kind, month, day): when the demo's Mini-MED evaluated the MUS concept and was briefed on next year's.
+MUS_DAYS = ((MUS_EVALUATION, 10, 14), (MUS_BRIEFING, 12, 10))
+
+
+def _mus_events(home_id: int, today: date, head: User | None) -> None:
+    """Last year's and this year's MUS concept items that lie in the past are recorded (the årshjul reads
+    these records)."""
+    for year in (today.year - 1, today.year):
+        for kind, month, day in MUS_DAYS:
+            held_on = date(year, month, day)
+            if held_on >= today:
+                continue
+            db.session.add(MusConceptEvent(home_id=home_id, kind=kind, year=year, held_on=held_on,
+                                           note="Drøftet i Mini-MED på grundlag af tilbudslederens oplæg.",
+                                           recorded_by_id=head.id if head else None))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.cycle.models import MiniMedMeeting
 from app.dbtypes import UTCDateTime
 from app.extensions import db
 
@@ -147,7 +148,7 @@ class MusConceptEvent(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
-    meeting = relationship("MiniMedMeeting")
+    meeting = relationship(MiniMedMeeting)
     recorded_by = relationship("User")
 
     @property

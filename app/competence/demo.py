@@ -57,7 +57,7 @@ def load(home, rng, scale):
     if scale == "region" and not any(u.email.endswith("@demo.dk") for u in staff):
         _history_bulk(home, rng, staff, departments, years=range(year - 5, year + 1))
     else:
-        _history_bulk(home, rng, staff, departments, years=range(year - 2, year))
+        _history_bulk(home, rng, staff, departments, years=range(year - 2, year + 1))
     _this_autumn(home, rng, staff, departments, year + 1)
     _current_distribution(home, rng, staff, departments, year)
     _courses(home, rng, staff, today)
@@ -117,10 +117,21 @@ def _this_autumn(home, rng, staff, departments, funds_year) -> None:
               actor=leader)
     _wish(home, None, first, funds_year, min(_at(deadline), now - timedelta(days=1)), rng, actor=leader)
     second = departments[1] if len(departments) > 1 else first
-    db.session.add(DepartmentOverview(home_id=home.id, department_id=second.id, year=funds_year,
-                                      recommendation="Vi prioriterer KRAP-certificering før enkeltkurser.",
-                                      forwarded_at=now - timedelta(hours=2),
-                                      forwarded_by_id=leader.id if leader else None))
+    october_end = date(funds_year - 1, 10, 31)
+    if clock.today() <= october_end:
+        db.session.add(DepartmentOverview(home_id=home.id, department_id=second.id, year=funds_year,
+                                          recommendation="Vi prioriterer KRAP-certificering før enkeltkurser.",
+                                          forwarded_at=now - timedelta(hours=2),
+                                          forwarded_by_id=leader.id if leader else None))
+        return
+    # After October: every department but the first forwarded its overview in October (the real records the
+    # årshjul, the overview page and the indicator all read); the first one's is still open, and late.
+    for n, department in enumerate(departments[1:]):
+        db.session.add(DepartmentOverview(home_id=home.id, department_id=department.id, year=funds_year,
+                                          recommendation="Vi prioriterer KRAP-certificering før enkeltkurser."
+                                          if department is second else "",
+                                          forwarded_at=_at(october_end - timedelta(days=10 - n % 10)),
+                                          forwarded_by_id=leader.id if leader else None))
 
 
 def _meeting(home, day: date) -> MiniMedMeeting:

@@ -117,7 +117,8 @@ def _notes_from_records(home: Home, entry: dict, slots: list[tuple[str, date, in
     """uid -> done note for the slots (every due day of the years asked) that the event's records fulfil.
 
     Each record, in date order, fulfils the open slot of its duty year (and department, for a per-department
-    duty) due first on or after its day, else the last one before it."""
+    duty) due first on or after its day, else the last one before it. A record made before its duty's year
+    (a plan for the year after next) fulfils nothing yet."""
     open_slots: dict[tuple[int, int | None], list[tuple[date, str]]] = defaultdict(list)
     for uid, due_on, department_id in slots:
         open_slots[(due_on.year, department_id)].append((due_on, uid))
@@ -126,6 +127,8 @@ def _notes_from_records(home: Home, entry: dict, slots: list[tuple[str, date, in
     records = sorted(fulfilment_source(entry["fulfilled_by"])(home, first_year, last_year, entry),
                      key=lambda f: f.on)
     for row in records:
+        if row.on.year < row.year:
+            continue
         candidates = sorted(open_slots.get((row.year, row.department_id if per_department else None), []))
         if not candidates:
             continue

@@ -23,6 +23,7 @@ def test_head_records_the_mus_evaluation_in_mini_med_and_the_duty_is_told(app, d
     today = clock.today()
     with app.app_context():
         home_id = db.session.scalar(select(Home.id))
+        db.session.execute(delete(MusConceptEvent))  # the demo's own records of earlier items
         meeting = MiniMedMeeting(home_id=home_id, held_on=today - timedelta(days=1), title="Mini-MED oktober")
         db.session.add(meeting)
         db.session.commit()
@@ -175,9 +176,10 @@ def test_recording_the_evaluation_completes_the_arshjul_duty(app, demo, auth, cl
             tasks = hooks.tasks_for_home(home, date(2026, 10, 1), date(2026, 10, 31))
             return next(t for t in tasks if "MUS-koncept" in t.title and t.source != "appraisals")
 
-        # The demo is built on the real date and marks most duties due over a month ago as done; this home
-        # has not recorded the evaluation yet, whatever day the suite runs on.
-        db.session.execute(delete(TaskCompletion).where(TaskCompletion.uid == duty().uid))
+        # The demo is built on the real date and may have recorded this year's evaluation; here the home has
+        # not, whatever day the suite runs on. A completion row alone does not make the duty done.
+        db.session.execute(delete(MusConceptEvent).where(MusConceptEvent.year == 2026))
+        db.session.add(TaskCompletion(home_id=home.id, uid=duty().uid, due_on=duty().due_on, done_at=clock.now()))
         db.session.commit()
         assert not duty().is_done
     auth.login("head")

@@ -54,7 +54,8 @@ def test_buttons_are_each_persons_own_with_their_own_csrf_token(app, people, imp
     employee_html = _browser(make_client, people.employee_a).get("/cycle/").get_data(as_text=True)
     assert "Markér som udført" not in employee_html
     assert 'name="next" value="/cycle/?x=1"' in leader_html
-    action, token, uid = next(b for b in BUTTON.findall(leader_html) if b[2] == _uid(people, "personalemoede", people.dep_a, "2026-11-30"))
+    mine = _uid(people, "personalemoede", people.dep_a, "2026-11-30")
+    action, token, uid = next(b for b in BUTTON.findall(leader_html) if b[2] == mine)
     assert token not in head_html
     response = leader.post(action, data={"uid": uid, "next": "/cycle/", "csrf_token": token}, csrf=False)
     assert response.status_code == 302
