@@ -27,7 +27,7 @@ def _scope(department_id: int | None):
 
 def _talks(home, department_id: int | None, on: date, kind: str, reason_never: str) -> IndicatorResult:
     rows = statuses(home.id, kind, on, _scope(department_id), with_departments=False)
-    # Someone hired within the last 3 months is not yet expected a talk, so they are not counted.
+    # Someone hired within the first-talk interval is not yet expected a talk, so they are not counted.
     counted = [r for r in rows if r.last_on is not None or r.status == OVERDUE]
     missing = [r for r in counted if r.status == OVERDUE]
     exceptions = [Finding(r.person.name, reason_never if r.last_on is None else f"Seneste samtale {r.last_on:%d.%m.%Y}",

@@ -20,8 +20,10 @@ TALK_LABELS = {MU: "MU-samtale", LU: "LU-samtale"}
 
 #: A talk is expected this many months after the last complete one.
 INTERVAL_MONTHS = 12
-#: Someone who has never had a talk is expected one this many months after hiring.
-FIRST_TALK_MONTHS = 3
+#: Someone who has never had a talk is expected one this many months after hiring: the guideline's yearly
+#: interval, unless the home sets otherwise (Home.settings[FIRST_TALK_SETTING]).
+FIRST_TALK_MONTHS = INTERVAL_MONTHS
+FIRST_TALK_SETTING = "first_talk_months"
 #: A talk is "due" from this many days before it is expected.
 DUE_DAYS = 30
 

@@ -15,7 +15,7 @@ from app.appraisals.export import talk_status_workbook
 from app.appraisals.forms import TalkForm
 from app.appraisals.models import LU, MU, TALK_LABELS, Talk
 from app.appraisals.services import AppraisalError, save_talk
-from app.appraisals.status import DONE, STATUS_LABELS, counts, statuses
+from app.appraisals.status import DONE, STATUS_LABELS, counts, first_talk_months, statuses
 from app.cache import cached
 from app.extensions import db
 from app.need_to_know import View
@@ -109,7 +109,7 @@ def _render_overview(department_id: int | None, status: str) -> Markup:
     today, departments, department_id, mu, lu = _overview_rows(department_id)
     return render_fragment(
         "appraisals/_index_body.html", today=today, departments=departments, department_id=department_id,
-        status=status, STATUS_LABELS=STATUS_LABELS,
+        status=status, STATUS_LABELS=STATUS_LABELS, first_months=first_talk_months(current_user.home_id),
         mu=_filtered(mu, status), lu=_filtered(lu, status), mu_counts=counts(mu), lu_counts=counts(lu),
         whole_home=can(current_user, "appraisals.overview_home"), d=_date_formatter(),
         profile_base=url_for("appraisals.profile", person_id=0)[:-1],

@@ -17,6 +17,7 @@ from app import clock
 from app.appraisals.models import (
     DUE_DAYS,
     FIRST_TALK_MONTHS,
+    FIRST_TALK_SETTING,
     INTERVAL_MONTHS,
     MU,
     NEURO_COMPLETED,
@@ -28,7 +29,7 @@ from app.appraisals.models import (
 from app.competence.models import CourseCompletion
 from app.extensions import db
 from app.people.constants import EmploymentType, Role
-from app.people.models import Membership, User, UserRole
+from app.people.models import Home, Membership, User, UserRole
 
 OVERDUE = "overdue"
 DUE = "due"
@@ -56,16 +57,24 @@ NEURO_BADGES = {NEURO_FLAGGED: "overdue", NEURO_DUE: "due", NEURO_DONE: "done", 
                 NEURO_OK: "todo", NEURO_NOT_APPLICABLE: "grey"}
 
 
-def expected_on(last_complete_on: date | None, hired_on: date) -> date:
-    """The day the next talk is expected: 12 months after the last complete one, else 3 months after hiring."""
+def first_talk_months(home_id: int) -> int:
+    """Months from hiring to the first talk: the home's own setting, else the guideline's yearly interval."""
+    settings = db.session.scalar(select(Home.settings).where(Home.id == home_id)) or {}
+    value = settings.get(FIRST_TALK_SETTING)
+    return value if isinstance(value, int) and 1 <= value <= INTERVAL_MONTHS else FIRST_TALK_MONTHS
+
+
+def expected_on(last_complete_on: date | None, hired_on: date, first_months: int = FIRST_TALK_MONTHS) -> date:
+    """The day the next talk is expected: 12 months after the last complete one, else `first_months` after
+    hiring (by default the same yearly interval)."""
     if last_complete_on is not None:
         return clock.add_months(last_complete_on, INTERVAL_MONTHS)
-    return clock.add_months(hired_on, FIRST_TALK_MONTHS)
+    return clock.add_months(hired_on, first_months)
 
 
-def classify(last_complete_on: date | None, hired_on: date, on: date) -> str:
+def classify(last_complete_on: date | None, hired_on: date, on: date, first_months: int = FIRST_TALK_MONTHS) -> str:
     """Overdue after the expected day; due within 30 days before it (and on it); done if held this year; else ok."""
-    expected = expected_on(last_complete_on, hired_on)
+    expected = expected_on(last_complete_on, hired_on, first_months)
     if on > expected:
         return OVERDUE
     if on >= expected - timedelta(days=DUE_DAYS):
@@ -160,8 +169,10 @@ def statuses_for(people: list[User], kind: str, on: date) -> list[TalkStatus]:
     ids = [p.id for p in people]
     last = last_complete_talks(ids, kind, on)
     planned = next_planned_talks(ids, kind, on)
-    return [TalkStatus(p, kind, last.get(p.id), expected_on(last.get(p.id), p.hired_on),
-                       classify(last.get(p.id), p.hired_on, on), planned.get(p.id), on) for p in people]
+    first = {home_id: first_talk_months(home_id) for home_id in {p.home_id for p in people}}
+    return [TalkStatus(p, kind, last.get(p.id), expected_on(last.get(p.id), p.hired_on, first[p.home_id]),
+                       classify(last.get(p.id), p.hired_on, on, first[p.home_id]), planned.get(p.id), on)
+            for p in people]
 
 
 def is_in_population(person: User, kind: str, on: date) -> bool:
@@ -214,15 +225,14 @@ def count_statuses(home_id: int, kind: str, on: date | None = None,
     on = on or clock.today()
     last = (select(Talk.employee_id, func.max(Talk.held_on).label("last_on"))
             .where(Talk.kind == kind, Talk.is_complete, Talk.held_on <= on).group_by(Talk.employee_id).subquery())
-    overdue_before = {n: _first_base_expected_after(on - timedelta(days=1), n)
-                      for n in (FIRST_TALK_MONTHS, INTERVAL_MONTHS)}
-    due_before = {n: _first_base_expected_after(on + timedelta(days=DUE_DAYS), n)
-                  for n in (FIRST_TALK_MONTHS, INTERVAL_MONTHS)}
+    first = first_talk_months(home_id)
+    overdue_before = {n: _first_base_expected_after(on - timedelta(days=1), n) for n in (first, INTERVAL_MONTHS)}
+    due_before = {n: _first_base_expected_after(on + timedelta(days=DUE_DAYS), n) for n in (first, INTERVAL_MONTHS)}
     never, held = last.c.last_on.is_(None), last.c.last_on.is_not(None)
-    overdue = or_(and_(never, User.hired_on < overdue_before[FIRST_TALK_MONTHS]),
+    overdue = or_(and_(never, User.hired_on < overdue_before[first]),
                   and_(held, last.c.last_on < overdue_before[INTERVAL_MONTHS]))
-    due = or_(and_(never, User.hired_on >= overdue_before[FIRST_TALK_MONTHS],
-                   User.hired_on < due_before[FIRST_TALK_MONTHS]),
+    due = or_(and_(never, User.hired_on >= overdue_before[first],
+                   User.hired_on < due_before[first]),
               and_(held, last.c.last_on >= overdue_before[INTERVAL_MONTHS],
                    last.c.last_on < due_before[INTERVAL_MONTHS]))
     done = and_(held, last.c.last_on >= date(on.year, 1, 1))

@@ -95,8 +95,8 @@ def test_due_and_overdue_talks_are_tasks_for_the_right_leaders(app, set_today):
                                 if t.subject_id == overdue.id)
         lu_task = titles["LU-samtale med " + leader.name]
         assert lu_task.applies_to(head) and not lu_task.applies_to(leader)
-        # Never had an LU since 2020: overdue since April 2020, shown from 1 January this year.
-        assert lu_task.due_on == date(2026, 1, 1) and lu_task.uid.endswith("-2020-04-01@kompetenceportalen")
+        # Never had an LU since hiring in 2020: overdue a year after (January 2021), shown from 1 January this year.
+        assert lu_task.due_on == date(2026, 1, 1) and lu_task.uid.endswith("-2021-01-01@kompetenceportalen")
         assert "MU-samtale med Snart Sørensen" in [
             t.title for t in shown_tasks(leader, tasks_for_user(leader, date(2026, 1, 1), date(2026, 12, 31)), "test")]
         # The window is respected.

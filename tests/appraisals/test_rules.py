@@ -18,6 +18,7 @@ from app.appraisals.status import (
     OVERDUE,
     classify,
     classify_neuro,
+    count_statuses,
     neuro_status,
     status_of,
     statuses,
@@ -41,16 +42,34 @@ def test_talk_is_due_then_overdue_at_twelve_months(on, expected):
 
 
 @pytest.mark.parametrize(("on", "expected"), [
-    (date(2026, 9, 30), DUE),  # hired 3 months minus a day ago
-    (date(2026, 10, 1), DUE),  # hired exactly 3 months ago: not yet overdue
-    (date(2026, 10, 2), OVERDUE),  # hired over 3 months ago and never had a talk
+    (date(2027, 5, 31), OK),  # hired 11 months ago: not yet in the 30-day window
+    (date(2027, 6, 1), DUE),  # 30 days before the year is up
+    (date(2027, 7, 1), DUE),  # hired exactly a year ago: not yet overdue
+    (date(2027, 7, 2), OVERDUE),  # over a year since hiring and never had a talk
 ])
-def test_never_had_a_talk_is_overdue_three_months_after_hiring(on, expected):
+def test_never_had_a_talk_is_expected_within_the_guidelines_yearly_interval(on, expected):
     assert classify(None, date(2026, 7, 1), on) == expected
 
 
-def test_a_new_hire_is_not_due_before_the_window():
-    assert classify(None, date(2026, 7, 1), date(2026, 8, 31)) == OK
+def test_three_months_after_hiring_is_not_overdue_by_default():
+    assert classify(None, date(2026, 7, 1), date(2026, 10, 2)) == OK
+
+
+@pytest.mark.parametrize(("on", "expected"), [
+    (date(2026, 10, 1), DUE),  # the home's own 3 months, exactly
+    (date(2026, 10, 2), OVERDUE),
+])
+def test_a_home_setting_shortens_the_first_talk(app, set_today, on, expected):
+    set_today(on)
+    with app.app_context():
+        home = make_home(first_talk_months=3)
+        plain = make_home()
+        for h, want in ((home, expected), (plain, OK)):
+            person = make_user(h, [make_department(h)], hired_on=date(2026, 7, 1))
+            db.session.commit()
+            assert status_of(person, MU, on).status == want
+            assert count_statuses(h.id, MU, on)[OVERDUE] == (want == OVERDUE)
+            assert count_statuses(h.id, MU, on)[DUE] == (want == DUE)
 
 
 def test_done_this_year():
