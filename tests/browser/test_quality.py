@@ -55,7 +55,7 @@ def test_head_reads_the_report_and_an_exceptions_list(demo, page, live_server, t
     expect(wishes.locator(".light")).to_have_text("Rød")
     expect(wishes).to_contain_text("60,0 %")
     expect(rows.filter(has_text="Vikarer ved seneste vikarmøde").locator(".light")).to_have_text("Ingen data")
-    expect(page.locator("svg.trend").first).to_be_visible()
+    expect(mu).to_contain_text("Kun én måling")  # no snapshot yet: a trend needs two months
 
     wishes.get_by_role("link", name="4 afvigelser").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ønsker afleveret senest 1. oktober")
