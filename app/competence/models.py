@@ -21,8 +21,9 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, attributes, mapped_column, relationship
 
 from app import clock
 from app.cycle.models import MiniMedMeeting
@@ -419,3 +420,66 @@ class CompetencePlan(db.Model):
     def duty_year(self) -> int:
         """The plan for year Y is the one the leader group finishes in December of year Y-1."""
         return self.year - 1
+
+
+TILBUDSPLAN_STATUS_LABELS = {
+    "draft": "Kladde",
+    "approved": "Godkendt",
+    "published": "Offentliggjort",
+    "superseded": "Erstattet",
+}
+
+
+class TilbudsplanVersion(db.Model):
+    """One revision of a home's tilbudsplan for a year (what the home offers: courses, development, methods).
+
+    The text is free Markdown; like a guideline version it is rendered and sanitised once, when written.
+    Revisions are numbered per home and year; an approved or published revision is locked, and changes go
+    into a new draft revision, so the history stays readable.
+    """
+
+    __tablename__ = "tilbudsplan_versions"
+    __table_args__ = (UniqueConstraint("home_id", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str | None] = mapped_column(Text)
+    change_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    created_by = relationship("User")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def is_locked(self) -> bool:
+        """Only a draft can be edited; an approved, published or superseded text never changes."""
+        return self.status != "draft"
+
+    @property
+    def status_label(self) -> str:
+        return TILBUDSPLAN_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def html(self):
+        from markupsafe import Markup
+
+        return Markup(self.body_html or "")  # noqa: S704  # nosec B704  # sanitised by nh3 when written
+
+
+@event.listens_for(TilbudsplanVersion, "before_insert")
+@event.listens_for(TilbudsplanVersion, "before_update")
+def _render_tilbudsplan(mapper, connection, version: TilbudsplanVersion) -> None:
+    """Render the Markdown with the guidelines' sanitising renderer when the text is written."""
+    if version.body_html is None or attributes.get_history(version, "body").has_changes():
+        from app.guidelines.rendering import render_markdown
+
+        version.body_html = str(render_markdown(version.body or ""))
