@@ -84,4 +84,7 @@ HOME_SETTING_DEFAULTS: dict[str, object] = {
     "quality_yellow": 80,
     "guideline_due_days": 60,
     "framework_agency": "",
+    #: Months from hiring to someone's first MU/LU talk: the guideline's yearly interval unless the home shortens
+    #: it (app/appraisals/status.first_talk_months reads it).
+    "first_talk_months": 12,
 }

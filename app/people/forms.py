@@ -134,6 +134,11 @@ class HomeSettingsForm(Form):
                                         validators=[DataRequired(), NumberRange(1, 24)])
     physio_interval_months = IntegerField(_l("Opfølgning på fysioterapeutisk plan (måneder)"),
                                           validators=[DataRequired(), NumberRange(1, 24)])
+    first_talk_months = IntegerField(
+        _l("Første MU/LU-samtale: måneder efter ansættelsen (højst 12)"),
+        validators=[Optional(),
+                    NumberRange(1, 12, _l("Den første samtale skal holdes 1–12 måneder efter ansættelsen; "
+                                          "retningslinjen siger en samtale om året."))])
     quality_green = IntegerField(_l("Grøn fra (%)"), validators=[DataRequired(), NumberRange(1, 100)])
     quality_yellow = IntegerField(_l("Gul fra (%)"), validators=[DataRequired(), NumberRange(1, 100)])
     framework_agency = StringField(

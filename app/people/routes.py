@@ -10,7 +10,7 @@ from app.exports import Table, respond
 from app.extensions import db
 from app.params import int_arg
 from app.people import bp
-from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
+from app.people.constants import EMPLOYMENT_LABELS, HOME_SETTING_DEFAULTS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
 from app.people.grants import grantable_roles, role_history
 from app.people.listing import all_rows, listing
@@ -239,13 +239,16 @@ def settings():
     form = HomeSettingsForm(obj=home)
     if request.method == "GET":
         for key in ("wish_deadline_day", "wish_deadline_month", "contact_team_min", "plan_interval_months",
-                    "physio_interval_months", "quality_green", "quality_yellow", "framework_agency"):
+                    "physio_interval_months", "first_talk_months", "quality_green", "quality_yellow",
+                    "framework_agency"):
             getattr(form, key).data = home.setting(key)
         form.temp_meeting_first.data, form.temp_meeting_second.data = home.setting("temp_meeting_months")
     if form.validate_on_submit():
         values = {key: getattr(form, key).data for key in (
             "wish_deadline_day", "wish_deadline_month", "contact_team_min", "plan_interval_months",
             "physio_interval_months", "quality_green", "quality_yellow")}
+        # Left blank it is the guideline's yearly interval again.
+        values["first_talk_months"] = form.first_talk_months.data or HOME_SETTING_DEFAULTS["first_talk_months"]
         values["framework_agency"] = " ".join((form.framework_agency.data or "").split())
         values["temp_meeting_months"] = sorted([form.temp_meeting_first.data, form.temp_meeting_second.data])
         update_home_settings(home, form.name.data, values)
