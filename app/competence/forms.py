@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.competence.models import DECISION_LABELS, LINE_CATEGORIES, OUTCOME_LABELS, WISH_KIND_LABELS
 from app.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField, choices
@@ -39,6 +39,19 @@ class WishForm(Form):
         self.methods.choices = choices(
             (m.id, f"{m.name} ({d.name})" if len(departments) > 1 else m.name)
             for d in departments for m in d.methods if m.is_active)
+
+
+class OwnWishForm(WishForm):
+    """An employee's own new wish: its round is the open one, carried in the form (not chosen), so a wish sent
+    after that round's deadline is refused and shown again for the next round rather than moved there unseen."""
+
+    year = HiddenField()
+
+    def validate_year(self, field):
+        text = str(field.data or "").strip()
+        if not (text.isascii() and text.isdigit() and len(text) == 4):
+            raise ValidationError(_l("Ønskets år mangler. Åbn formularen igen."))
+        field.data = int(text)
 
 
 class OverviewForm(Form):

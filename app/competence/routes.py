@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import clock
 from app.cache import cached
 from app.competence import bp, exports
-from app.competence.forms import OverviewForm, WishForm
+from app.competence.forms import OverviewForm, OwnWishForm, WishForm
 from app.competence.models import CourseWish, DepartmentOverview, wish_deadline
 from app.competence.services import (
     CompetenceError,
@@ -29,8 +30,10 @@ from app.competence.services import (
     missing_submitters,
     money_input,
     next_funds_year,
+    open_funds_year,
     overview_for,
     reopen_overview,
+    round_text,
     save_overview,
     submit_wish,
     update_wish,
@@ -87,9 +90,19 @@ class MyWishRow:
 
 
 @dataclass(frozen=True)
+class MyWishRound:
+    """The person's wishes for one funds year, under a heading naming the round and whether it is open."""
+
+    year: int
+    heading: str
+    is_open: bool
+    rows: tuple[MyWishRow, ...]
+
+
+@dataclass(frozen=True)
 class MyWishes:
     head: Markup
-    rows: tuple[MyWishRow, ...]
+    rounds: tuple[MyWishRound, ...]
     courses: Markup
 
 
@@ -97,32 +110,39 @@ class MyWishes:
 @login_required
 @requires("competence.wish_own")
 def my_wishes():
-    year = next_funds_year()
-    # Whether the deadline has passed is asked of the clock on every request (it turns at the end of the
-    # deadline day) and is part of the key, so the cached page never outlives it.
-    closed = is_deadline_passed(current_user.home, year)
-    page = cached("competence.my_wishes", (current_user.id, year, closed), lambda: _my_wishes(year, closed),
+    # The open round is asked of the clock on every request (it moves on at the end of the deadline day, judged
+    # by when the request arrived) and is part of the key, so the cached page never outlives it.
+    open_year = open_funds_year(current_user.home)
+    page = cached("competence.my_wishes", (current_user.id, open_year), lambda: _my_wishes(open_year),
                   home=current_user.home_id)
     return render_template("competence/my_wishes.html", page=page)
 
 
-def _my_wishes(year: int, closed: bool) -> MyWishes:
-    forwarded = forwarded_departments(current_user.departments, year)
+def _my_wishes(open_year: int) -> MyWishes:
+    home = current_user.home
+    forwarded = forwarded_departments(current_user.departments, open_year)
     # Every department of the person has forwarded its overview: no new wish can join it, so say so up front.
-    locked = _locked_message(year) if forwarded and len(forwarded) == len(current_user.departments) else ""
+    locked = _locked_message(open_year) if forwarded and len(forwarded) == len(current_user.departments) else ""
+    # From the day after a deadline to New Year the round just closed is being handled while the next is open.
+    closed_year = open_year - 1 if open_year - 1 > clock.to_local(clock.received_at()).year else None
     wishes = db.session.scalars(
         select(CourseWish).where(CourseWish.user_id == current_user.id)
         .options(selectinload(CourseWish.methods), selectinload(CourseWish.home), selectinload(CourseWish.department))
         .order_by(CourseWish.year.desc(), CourseWish.submitted_at.desc())).all()
-    rows = tuple(MyWishRow(
-        id=w.id, is_withdrawn=w.is_withdrawn, cells=render_fragment("competence/_my_wish_cells.html", w=w),
-        editable=(not w.is_withdrawn and not w.outcome and can(current_user, "competence.wish_edit", w)
-                  and not closed and w.year == year),
-    ) for w in wishes)
+    rounds = []
+    for year in sorted({w.year for w in wishes}, reverse=True):
+        is_open = year >= open_year  # a later round's deadline is later still
+        rows = tuple(MyWishRow(
+            id=w.id, is_withdrawn=w.is_withdrawn, cells=render_fragment("competence/_my_wish_cells.html", w=w),
+            editable=(is_open and not w.is_withdrawn and not w.outcome
+                      and can(current_user, "competence.wish_edit", w)),
+        ) for w in wishes if w.year == year)
+        rounds.append(MyWishRound(year, round_text(home, year), is_open, rows))
     return MyWishes(
-        head=render_fragment("competence/_my_wishes_head.html", year=year, closed=closed, locked=locked,
-                             deadline=wish_deadline(current_user.home, year)),
-        rows=rows,
+        head=render_fragment("competence/_my_wishes_head.html", open_year=open_year,
+                             open_round=round_text(home, open_year), closed_year=closed_year,
+                             closed_deadline=closed_year and wish_deadline(home, closed_year), locked=locked),
+        rounds=tuple(rounds),
         courses=render_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
     )
 
@@ -159,14 +179,18 @@ def new_wish():
     if not departments:
         flash("Du er ikke tilknyttet en afdeling. Kontakt tilbudslederen.", "error")
         return redirect(url_for("dashboard.index"))
-    if request.method == "GET" and person is not None and person.id == current_user.id:
-        forwarded = forwarded_departments(departments, next_funds_year())
+    home = current_user.home
+    own = person is not None and person.id == current_user.id
+    # An employee's own wish goes to the open round; a leader adding one for others picks the year (?aar=).
+    open_year = open_funds_year(home)
+    if request.method == "GET" and own:
+        forwarded = forwarded_departments(departments, open_year)
         if forwarded and len(forwarded) == len(departments):
-            flash(_locked_message(next_funds_year()), "info")
+            flash(_locked_message(open_year), "info")
             return redirect(url_for("competence.my_wishes"))
-    form = WishForm(departments=departments)
+    form = (OwnWishForm if own else WishForm)(departments=departments)
     if request.method == "GET":
-        form.year.data = next_funds_year()
+        form.year.data = open_year if own else year_arg()
         form.department_id.data = departments[0].id
     status = 200
     if form.validate_on_submit():
@@ -177,23 +201,29 @@ def new_wish():
             db.session.rollback()
             form.form_errors.append(str(error))
             status = 400
+            if own and is_deadline_passed(home, form.year.data):
+                form.year.data = open_year  # shown again for the round it would now go to, as the message says
         else:
             db.session.commit()
             if wish.is_late:
                 flash("Ønsket er registreret og markeret som for sent indsendt.", "success")
             else:
-                flash("Dit ønske er sendt til din leder." if person is not None and person.id == current_user.id
+                flash(f"Dit ønske til {round_text(home, wish.year)} er sendt til din leder." if own
                       else "Ønsket er registreret.", "success")
-            if person is not None and person.id == current_user.id:
+            if own:
                 return redirect(url_for("competence.my_wishes"))
             return redirect(url_for("competence.overview", department_id=department.id, aar=wish.year))
     elif request.method == "POST":
         status = 400
+        if own and form.year.errors:
+            form.form_errors.extend(form.year.errors)  # a hidden field's error would show nowhere else
+            form.year.data = open_year
     shown_year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else (
-        next_funds_year())
-    closed = person is not None and person.id == current_user.id and is_deadline_passed(current_user.home, shown_year)
+        open_year if own else next_funds_year())
+    closed = own and is_deadline_passed(home, shown_year)
     return render_template("competence/wish_form.html", form=form, wish=None, person=person, closed=closed,
-                           deadline=wish_deadline(current_user.home, shown_year)), status
+                           deadline=wish_deadline(home, shown_year), year=shown_year,
+                           round=round_text(home, shown_year) if own else None), status
 
 
 @bp.route("/wishes/<int:wish_id>/edit", methods=["GET", "POST"])
@@ -231,7 +261,7 @@ def edit_wish(wish_id: int):
     elif request.method == "POST":
         status = 400
     return render_template("competence/wish_form.html", form=form, wish=wish, person=wish.user, closed=False,
-                           deadline=wish.deadline), status
+                           deadline=wish.deadline, year=wish.year, round=None), status
 
 
 @bp.post("/wishes/<int:wish_id>/withdraw")

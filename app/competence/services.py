@@ -32,6 +32,7 @@ from app.hooks import emit
 from app.people.constants import EmploymentType
 from app.people.models import Department, Membership, Method, ResourceFunction, User
 from app.permissions import is_head, leads_department
+from app.web import dadate
 
 
 class CompetenceError(Exception):
@@ -67,6 +68,19 @@ def next_funds_year(today: date | None = None) -> int:
 def is_deadline_passed(home, funds_year: int, moment: datetime | None = None) -> bool:
     """Judged by when the request reached the server: a wish sent in time is never late for waiting in a queue."""
     return clock.is_after_deadline(moment or clock.received_at(), wish_deadline(home, funds_year))
+
+
+def open_funds_year(home, moment: datetime | None = None) -> int:
+    """The round an employee's new wish goes to: next year's funds until the end of their deadline day, then the
+    year after's, so a wish can be started all year. Judged, like the deadline, by when the request arrived."""
+    moment = moment or clock.received_at()
+    year = clock.to_local(moment).year + 1
+    return year + 1 if is_deadline_passed(home, year, moment) else year
+
+
+def round_text(home, funds_year: int) -> str:
+    """How a round is named to the person: "kompetencemidlerne for 2028 med frist 1. oktober 2027"."""
+    return f"kompetencemidlerne for {funds_year} med frist {dadate(wish_deadline(home, funds_year))}"
 
 
 MAX_KRONER = Decimal("100000000")
@@ -209,9 +223,10 @@ def submit_wish(employee: User | None, department: Department, data: dict, actor
     if employee is not None and department.id not in employee.department_ids:
         raise CompetenceError("Medarbejderen hører ikke til den valgte afdeling.")
     if not on_behalf and is_deadline_passed(actor.home, year, now):
-        deadline = wish_deadline(actor.home, year)
-        raise CompetenceError(f"Fristen for ønsker til {year} var {deadline.day}/{deadline.month} "
-                              f"{deadline.year}. Kontakt din leder, hvis du stadig har et ønske.")
+        raise CompetenceError(
+            f"Fristen for ønsker til {year} var {dadate(wish_deadline(actor.home, year))}. Send ønsket igen, så "
+            f"gælder det {round_text(actor.home, open_funds_year(actor.home, now))}, eller kontakt din leder, "
+            f"hvis det skal med i {year}.")
     _check_overview_open(department.id, year)
     wish = CourseWish(home_id=actor.home_id, home=actor.home, department_id=department.id,
                       user_id=employee.id if employee else None, submitted_at=now, submitted_by_id=actor.id,

@@ -73,7 +73,7 @@ def test_employee_submission_at_the_deadline(app, client, set_today, home_setup,
                                                          "actor": events[0][1]["actor"]})]
     else:
         assert response.status_code == 400
-        assert "Fristen for ønsker til 2027 var 1/10 2026" in response.get_data(as_text=True)
+        assert "Fristen for ønsker til 2027 var 1. oktober 2026" in response.get_data(as_text=True)
         assert _count(app) == 0 and events == []
 
 
@@ -361,7 +361,7 @@ def test_a_wish_the_proxy_received_after_midnight_is_refused(app, client, set_to
     set_today(AFTER)
     response = client.post("/competence/wishes/new", data=_wish(home_setup), headers=_sent_seconds_ago(1.5))
     assert response.status_code == 400
-    assert "Fristen for ønsker til 2027 var 1/10 2026" in response.get_data(as_text=True)
+    assert "Fristen for ønsker til 2027 var 1. oktober 2026" in response.get_data(as_text=True)
     assert _count(app) == 0
 
 
