@@ -67,7 +67,8 @@ class _Builder:
         user = {
             "home_id": self.home.id, "email": email, "name": name or self.name(),
             "password_hash": self.password_hash, "employment_type": employment, "profession": profession,
-            "is_skilled": profession in SKILLED and employment == EmploymentType.PERMANENT,
+            # A trained temp is skilled too (the share of skilled staff counts everyone on the rota).
+            "is_skilled": profession in SKILLED,
             "hired_on": self.today - timedelta(days=hired_days), "left_on": left_on, "is_disabled": False,
             "created_at": clock.now(), "version": 1, "agency": agency,
         }

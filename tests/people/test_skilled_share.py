@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import hooks
+from app import clock, hooks
 from app.extensions import db
 from app.people.constants import EmploymentType, Profession, Role
-from app.people.models import Department, Home
+from app.people.models import Department, Home, User
 from app.quality.models import QualitySnapshot
 from app.quality.services import take_snapshots
 from tests.conftest import counting
@@ -107,3 +107,13 @@ def test_the_report_and_the_snapshot_show_the_same_figure(app, client, org):
         rows = {row.scope: (row.met, row.total) for row in db.session.scalars(
             select(QualitySnapshot).where(QualitySnapshot.indicator_key == KEY))}
     assert rows == {0: (2, 4), org["skoven"]: (2, 4), org["havet"]: (1, 1)}
+
+
+def test_the_demo_counts_its_trained_temps(app, demo):
+    with app.app_context():
+        home = db.session.scalar(select(Home).join(User).where(User.email == "tilbudsleder@demo.dk"))
+        agency = db.session.scalars(select(User).where(User.home_id == home.id,
+                                                       User.employment_type == EmploymentType.AGENCY)).all()
+        assert agency and all(t.is_skilled for t in agency if t.profession == Profession.SOSU_HELPER)
+        result = _measure(home, on=clock.today())
+        assert 0 < result.met < result.total
