@@ -132,7 +132,8 @@ def pdf():
     view = View(current_user, "quality_pdf")
     content = build_pdf(home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=report.rows,
                         cycle=services.cycle_for(current_user, report.cycle, view=view),
-                        thresholds=report.thresholds, guideline_titles=report.guideline_titles, view=view)
+                        thresholds=report.thresholds, guideline_titles=report.guideline_titles, view=view,
+                        placements=themes.placements(home))
     view.log()
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
