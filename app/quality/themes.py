@@ -214,6 +214,16 @@ class ThemeGroup:
     def count(self) -> int:
         return sum(len(c.rows) for c in self.criteria)
 
+    @property
+    def lights(self) -> dict[str, int]:
+        """How many of the theme's indicators are green, yellow and red (only those that occur)."""
+        counts = {"green": 0, "yellow": 0, "red": 0}
+        for criterion in self.criteria:
+            for row in criterion.rows:
+                if row.light in counts:
+                    counts[row.light] += 1
+        return {light: count for light, count in counts.items() if count}
+
 
 def _code_order(code: str) -> tuple[int, str]:
     digits = "".join(ch for ch in code if ch.isdigit())

@@ -101,6 +101,8 @@ def test_the_per_theme_view_groups_theme_then_criterion(app, client, home, regis
     assert "Ingen indikatorer giver evidens under dette tema" in _section(html, "theme", "7")
 
     competences = _section(html, "theme", "6")
+    assert "3 indikatorer · 2 røde<" in competences  # 75 % and 50 % are red; nothing counted has no light
+    assert "1 indikator · 1 grøn<" in _section(html, "theme", "4")
     assert re.findall(r'data-criterion="(\w+)"', competences) == ["10a", "10c"]  # the model's order, not the rows'
     courses = _section(competences, "criterion", "10a")
     assert re.findall(r'data-indicator="([\w.]+)"', courses) == ["test.courses", "test.plans"]
