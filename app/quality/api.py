@@ -18,7 +18,7 @@ from app import clock
 from app import exports as spreadsheet
 from app.extensions import db
 from app.params import parse_id
-from app.quality import bp, services
+from app.quality import bp, services, themes
 from app.quality.services import QualityError
 
 FORMATS = ("json", "csv")
@@ -90,8 +90,18 @@ def _respond(fmt: str, payload: dict, columns: list[str], filename: str) -> Resp
     return response
 
 
-CURRENT_COLUMNS = ["on", "department_id", "department", "key", "title", "guideline", "met", "total", "share", "light"]
-HISTORY_COLUMNS = ["month", "department_id", "department", "key", "title", "met", "total", "share", "measured_on"]
+CURRENT_COLUMNS = ["on", "department_id", "department", "key", "title", "guideline", "theme", "theme_title",
+                   "criterion", "met", "total", "share", "light"]
+HISTORY_COLUMNS = ["month", "department_id", "department", "key", "title", "theme", "theme_title", "criterion", "met",
+                   "total", "share", "measured_on"]
+
+
+def _theme(placed: dict, key: str) -> dict:
+    """The indicator's place in Socialtilsynet's quality model today (None for one without a theme)."""
+    placement = placed.get(key)
+    return {"theme": placement.theme if placement else None,
+            "theme_title": placement.theme_title if placement else None,
+            "criterion": placement.criterion if placement else None}
 
 
 @bp.get("/api/current.<fmt>")
@@ -105,10 +115,12 @@ def api_current(fmt: str):
     except ApiError as error:
         return _error(error.status, error.message)
     today = clock.today()
+    placed = themes.placements(home)
     rows = [
         {"on": today.isoformat(), "department_id": department.id if department else None,
          "department": department.name if department else None, "key": row.key, "title": row.title,
-         "guideline": row.indicator.guideline_slug, "met": row.result.met if row.result else None,
+         "guideline": row.indicator.guideline_slug, **_theme(placed, row.key),
+         "met": row.result.met if row.result else None,
          "total": row.result.total if row.result else None, "share": row.share, "light": row.light}
         for row in services.evaluate(home, department.id if department else None, today)
     ]
@@ -137,10 +149,12 @@ def api_history(fmt: str):
         return _error(400, f"Højst {MAX_MONTHS} måneder ad gangen.")
     names = {d.id: d.name for d in home.departments}
     scope = None if every else (department.id if department else 0)
+    placed = themes.placements(home)
     rows = [
         {"month": s.month_on.strftime("%Y-%m"), "department_id": s.department_id,
          "department": names.get(s.department_id) if s.department_id else None, "key": s.indicator_key,
-         "title": s.title, "met": s.met, "total": s.total, "share": s.share, "measured_on": s.measured_on.isoformat()}
+         "title": s.title, **_theme(placed, s.indicator_key), "met": s.met, "total": s.total, "share": s.share,
+         "measured_on": s.measured_on.isoformat()}
         for s in services.history(home, scope, first, last)
     ]
     payload = {"home": home.name, "home_id": home.id, "from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m"),

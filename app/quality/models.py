@@ -74,3 +74,20 @@ class QualityApiToken(db.Model):
     def is_active(self) -> bool:
         """A key works until it is revoked."""
         return self.revoked_at is None
+
+
+class IndicatorTheme(db.Model):
+    """A home's own placement of one quality indicator in Socialtilsynet's quality model (theme and criterion),
+    replacing the shipped default in app/quality/themes.py. Edited, never deleted: the last change is kept."""
+
+    __tablename__ = "quality_indicator_themes"
+    __table_args__ = (UniqueConstraint("home_id", "indicator_key", name="uq_quality_indicator_themes_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(ForeignKey("homes.id"), index=True)
+    indicator_key: Mapped[str] = mapped_column(String(80))
+    theme: Mapped[int] = mapped_column(Integer)
+    criterion: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -15,6 +15,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from app.need_to_know import View, hidden_text
 from app.quality.services import CycleSummary, Row
+from app.quality.themes import NO_THEME, by_theme
 
 LIGHT_LABELS = {"green": "Grøn", "yellow": "Gul", "red": "Rød", "none": "Ingen data", "error": "Fejl"}
 LIGHT_COLOURS = {
@@ -33,9 +34,11 @@ def _count(row: Row) -> str:
 
 def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cycle: CycleSummary,
               guideline_titles: dict[str, str], thresholds: tuple[float, float], view: View,
-              compress: bool = True) -> bytes:
-    """The whole report: heading, one table row per indicator, the årshjul's duties and the exceptions, by name
-    where the reader (`view`, need-to-know) may open the child or colleague and as a count otherwise."""
+              placements: dict | None = None, compress: bool = True) -> bytes:
+    """The whole report: heading, one table row per indicator (naming its theme and criterion of the quality
+    model), the indicators per theme, the årshjul's duties and the exceptions, by name where the reader (`view`,
+    need-to-know) may open the child or colleague and as a count otherwise."""
+    placements = placements or {}
     buffer = BytesIO()
     title = f"Kvalitetsovervågning – {home_name}"
     document = SimpleDocTemplate(
@@ -64,7 +67,10 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
     ]
     for index, row in enumerate(rows, start=1):
         guideline = guideline_titles.get(row.indicator.guideline_slug, row.indicator.guideline_slug)
-        data.append([Paragraph(escape(row.title), cell), Paragraph(escape(guideline), cell),
+        placement = placements.get(row.key)
+        theme = placement.label if placement else NO_THEME
+        data.append([[Paragraph(escape(row.title), cell), Paragraph(escape(theme), small)],
+                     Paragraph(escape(guideline), cell),
                      Paragraph(_percent(row.share), cell), Paragraph(escape(_count(row)), cell),
                      Paragraph(LIGHT_LABELS[row.light], cell)])
         style.append(("BACKGROUND", (4, index), (4, index), LIGHT_COLOURS[row.light]))
@@ -72,7 +78,9 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
         data.append([Paragraph("Ingen indikatorer er registreret endnu.", cell), "", "", "", ""])
     table = Table(data, colWidths=[58 * mm, 42 * mm, 20 * mm, 24 * mm, 30 * mm], repeatRows=1)
     table.setStyle(TableStyle(style))
-    story += [table, Spacer(1, 5 * mm), Paragraph("Årshjulets opgaver", styles["Heading2"])]
+    story += [table, Spacer(1, 5 * mm), Paragraph("Efter tema i kvalitetsmodellen", styles["Heading2"])]
+    story += _by_theme(rows, placements, cell, small)
+    story += [Spacer(1, 5 * mm), Paragraph("Årshjulets opgaver", styles["Heading2"])]
     if cycle.total:
         story.append(Paragraph(escape(
             f"{cycle.done} af {cycle.total} opgaver med frist fra {format_date(cycle.start, 'd. MMMM')} "
@@ -101,6 +109,23 @@ def build_pdf(*, home_name: str, scope_name: str, on: date, rows: list[Row], cyc
             story += block
     document.build(story, onFirstPage=_footer(title, on), onLaterPages=_footer(title, on))
     return buffer.getvalue()
+
+
+def _by_theme(rows: list[Row], placements: dict, cell, small) -> list:
+    """Theme by theme, each criterion with its indicators' share and status: the report as an inspector reads it."""
+    story = []
+    for group in by_theme(rows, placements):
+        heading = f"Tema {group.number}: {group.title}" if group.number else group.title
+        story.append(Paragraph(f"<b>{escape(heading)}</b>", cell))
+        if not group.criteria:
+            story.append(Paragraph("Ingen indikatorer giver evidens under dette tema.", small))
+        for criterion in group.criteria:
+            if criterion.criterion is not None:
+                story.append(Paragraph(escape(f"Kriterium {criterion.criterion.label}"), small))
+            story += [Paragraph(escape(f"• {row.title}: {_percent(row.share)} ({_count(row)}), "
+                                       f"{LIGHT_LABELS[row.light].lower()}"), small) for row in criterion.rows]
+        story.append(Spacer(1, 2 * mm))
+    return story
 
 
 def _footer(title: str, on: date):

@@ -36,3 +36,9 @@ def manage_tokens(user, home=None) -> bool:
     if home is not None and home.id != user.home_id:
         return False
     return is_head(user)
+
+
+@rule("quality.themes")
+def edit_themes(user, home=None) -> bool:
+    """The tilbudsleder, who manages the report (as its API keys), places the indicators in the quality model."""
+    return manage_tokens(user, home)

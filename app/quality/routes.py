@@ -13,7 +13,7 @@ from app.extensions import db
 from app.need_to_know import View, hidden_text
 from app.params import parse_id
 from app.permissions import authorize, can, leads_department, requires
-from app.quality import api, bp, services  # noqa: F401 - api registers the token-authenticated routes
+from app.quality import api, bp, services, themes  # noqa: F401 - api registers the token-authenticated routes
 from app.quality.forms import TokenForm
 from app.quality.models import QualityApiToken
 from app.quality.services import QualityError
@@ -81,6 +81,7 @@ def index():
         "quality/_report_body.html", department=department, scope_name=scope_name, rows=report.rows,
         charts=report.charts, cycle=services.cycle_for(current_user, report.cycle, "quality"), today=today,
         green=green, yellow=yellow, guideline_url=guideline_url, guideline_titles=report.guideline_titles,
+        themes=themes.placements(home),
     )
     return render_template(
         "quality/index.html", home=home, department=department, scope_name=scope_name,
@@ -131,7 +132,8 @@ def pdf():
     view = View(current_user, "quality_pdf")
     content = build_pdf(home_name=home.name, scope_name=_scope_name(home, department), on=today, rows=report.rows,
                         cycle=services.cycle_for(current_user, report.cycle, view=view),
-                        thresholds=report.thresholds, guideline_titles=report.guideline_titles, view=view)
+                        thresholds=report.thresholds, guideline_titles=report.guideline_titles, view=view,
+                        placements=themes.placements(home))
     view.log()
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
@@ -185,3 +187,6 @@ def revoke(token_id: int):
     db.session.commit()
     flash(_("Nøglen „%(label)s“ er tilbagekaldt og virker ikke længere.", label=token.label), "success")
     return redirect(url_for("quality.tokens"))
+
+
+from app.quality import theme_routes  # noqa: E402,F401 - the per-theme view and the theme table

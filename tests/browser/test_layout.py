@@ -113,6 +113,8 @@ KEY_PAGES = [
     ("tilbudsleder@demo.dk", "/guidelines/"),
     ("tilbudsleder@demo.dk", "/cycle/"),
     ("tilbudsleder@demo.dk", "/quality/"),
+    ("tilbudsleder@demo.dk", "/quality/by-theme"),
+    ("tilbudsleder@demo.dk", "/quality/themes"),
     ("tilbudsleder@demo.dk", "/children/checks"),
 ]
 

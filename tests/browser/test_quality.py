@@ -72,3 +72,32 @@ def test_head_reads_the_report_and_an_exceptions_list(demo, page, live_server, t
     with page.expect_download() as download:
         page.get_by_role("link", name="Hent PDF").click()
     assert download.value.suggested_filename.startswith("kvalitetsovervaagning-afdeling-")
+
+
+def test_head_places_an_indicator_in_the_quality_model_and_reads_the_report_per_theme(demo, page, live_server,
+                                                                                       test_indicators):
+    page.goto("/auth/login")
+    page.locator('input[name="email"]').fill("tilbudsleder@demo.dk")
+    page.locator('input[name="password"]').fill("demo1234")
+    page.get_by_role("button", name="Log ind").click()
+    page.get_by_role("link", name="Kvalitetsovervågning").click()
+    expect(page.locator("tr", has_text="MU-samtaler inden for 12 måneder")).to_contain_text("Intet tema")
+
+    page.get_by_role("link", name="Temaer og kriterier").click()
+    page.get_by_role("link", name="Ret MU-samtaler inden for 12 måneder").click()
+    page.get_by_label("Tema", exact=True).select_option("6")
+    page.get_by_label("Kriterium").select_option("7a")
+    page.get_by_role("button", name="Gem placering").click()
+    expect(page.locator(".errors")).to_contain_text("Kriterium 7a hører under tema 4 Sundhed og trivsel")
+    page.get_by_label("Kriterium").select_option("10a")
+    page.get_by_role("button", name="Gem placering").click()
+    expect(page).to_have_url(f"{live_server.url}/quality/themes")
+    expect(page.locator("tr", has_text="MU-samtaler inden for 12 måneder")).to_contain_text("Tema 6 Kompetencer")
+
+    page.get_by_role("link", name="← Kvalitetsovervågning").click()
+    page.get_by_role("link", name="Efter tema").click()
+    competences = page.locator('section[data-theme="6"]')
+    expect(competences.get_by_role("heading", level=3)).to_have_text(re.compile(r"^Kriterium 10a: "))
+    expect(competences.locator("tbody tr")).to_have_count(1)
+    expect(competences.locator("tbody tr")).to_contain_text("19 af 20")
+    expect(page.locator('section[data-theme="none"] tbody tr')).to_have_count(2)

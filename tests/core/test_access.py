@@ -153,6 +153,7 @@ ADMIN_REFUSED = [
     "/competence/courses", "/competence/supervision", "/competence/distribution", "/competence/plan",
     "/onboarding/overview", "/onboarding/assign", "/onboarding/checklists/{checklist}",
     "/quality/", "/quality/report.pdf", "/quality/indicator/appraisals.mu", "/quality/tokens",
+    "/quality/by-theme", "/quality/themes", "/quality/themes/appraisals.mu",
     "/guidelines/kompetenceudvikling/coverage", "/cycle/moeder",
 ]
 

@@ -20,6 +20,12 @@ MATRIX = [
     ("GET", "/quality/indicator/test.a?afdeling={other_dep}",
      dict(head=200, leader=200, employee=403, temp=403, minimed=200, admin=403)),
     ("GET", "/quality/report.pdf", dict(head=200, leader=200, employee=403, temp=403, minimed=200, admin=403)),
+    ("GET", "/quality/by-theme", dict(head=200, leader=200, employee=403, temp=403, minimed=200, admin=403)),
+    ("GET", "/quality/by-theme?afdeling={other_dep}",
+     dict(head=200, leader=200, employee=403, temp=403, minimed=200, admin=403)),
+    ("GET", "/quality/themes", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("GET", "/quality/themes/test.a", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
+    ("POST", "/quality/themes/test.a", dict(head=400, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("GET", "/quality/tokens", dict(head=200, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("POST", "/quality/tokens", dict(head=400, leader=403, employee=403, temp=403, minimed=403, admin=403)),
     ("POST", "/quality/tokens/{token}/revoke",
@@ -61,6 +67,7 @@ def test_navigation_item_only_for_those_who_see_a_report(app, demo, auth, client
 
 
 def test_anonymous_is_sent_to_login(app, client):
-    for url in ("/quality/", "/quality/indicator/x", "/quality/report.pdf", "/quality/tokens"):
+    for url in ("/quality/", "/quality/indicator/x", "/quality/report.pdf", "/quality/tokens", "/quality/by-theme",
+                "/quality/themes", "/quality/themes/x"):
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"], url

@@ -69,7 +69,8 @@ def test_current_figures_as_json_and_csv(app, client, homes, registry, set_today
     data = response.get_json()
     assert data["home"] == "Solsikken" and data["on"] == "2026-03-10"
     assert data["rows"] == [{"on": "2026-03-10", "department_id": None, "department": None, "key": "test.a",
-                             "title": "Test A", "guideline": "kompetenceudvikling", "met": 3, "total": 4,
+                             "title": "Test A", "guideline": "kompetenceudvikling", "theme": None,
+                             "theme_title": None, "criterion": None, "met": 3, "total": 4,
                              "share": 75.0, "light": "red"}]
     assert "Bo Bech" not in response.get_data(as_text=True)  # figures, not names
     response = client.get(f"/quality/api/current.csv?department={homes[0].dep_b}", headers=_bearer(key))
