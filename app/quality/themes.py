@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit.services import record
-from app.cache import cached
 from app.extensions import db
 from app.quality.models import IndicatorTheme
 
@@ -106,6 +105,7 @@ DEFAULTS: dict[str, Default] = {
     "onboarding.new_hires_introduced": Default(6, "10b"),
     "onboarding.temps_ready": Default(6, "10c"),
     "onboarding.temp_meeting_attendance": Default(6, "10c"),
+    "people.skilled_share": Default(6, "10a", "Andelen af faglært personale, nattevagter og vikarer medregnet."),
 }
 
 
@@ -165,17 +165,13 @@ def _default(key: str) -> Placement | None:
 
 
 def placements(home) -> dict[str, Placement]:
-    """indicator key -> placement for the home: its own rows over the shipped defaults (one query, cached per data
-    version). A key with neither is missing, and shows as 'Intet tema'."""
-
-    def compute():
-        result = {key: _default(key) for key in DEFAULTS}
-        for row in db.session.scalars(select(IndicatorTheme).where(IndicatorTheme.home_id == home.id)):
-            if row.theme in THEMES and CRITERIA.get(row.criterion, Criterion("", 0, "")).theme == row.theme:
-                result[row.indicator_key] = Placement(row.theme, row.criterion, row.note, False, row.changed_at)
-        return result
-
-    return cached("quality.themes", home.id, compute, home=home)
+    """indicator key -> placement for the home: its own rows over the shipped defaults (one small query, not
+    cached). A key with neither is missing, and shows as 'Intet tema'."""
+    result = {key: _default(key) for key in DEFAULTS}
+    for row in db.session.scalars(select(IndicatorTheme).where(IndicatorTheme.home_id == home.id)):
+        if row.theme in THEMES and CRITERIA.get(row.criterion, Criterion("", 0, "")).theme == row.theme:
+            result[row.indicator_key] = Placement(row.theme, row.criterion, row.note, False, row.changed_at)
+    return result
 
 
 def place(home, key: str, theme, criterion, note: str, actor) -> IndicatorTheme:
