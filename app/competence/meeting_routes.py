@@ -48,8 +48,14 @@ def _record(meeting: MiniMedMeeting, form, key: str, action, success: str):
             db.session.commit()
             flash(success, "success")
             return redirect(url_for("cycle.meeting_form", meeting_id=meeting.id))
+    # The messages go at the top, as the meeting's page may not hold the form (the meeting is not the year's
+    # first or last); the form keeps the person's input.
+    errors = [*form.form_errors, *(error for field in form for error in field.errors)]
+    form.form_errors = []
+    for field in form:
+        field.errors = []
     meeting = db.session.get(MiniMedMeeting, meeting.id)
-    return render_template("competence/meeting_record.html", meeting=meeting,
+    return render_template("competence/meeting_record.html", meeting=meeting, errors=errors,
                            items=meeting_panel(meeting, current_user, **{key: form})), 400
 
 
