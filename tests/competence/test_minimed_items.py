@@ -262,7 +262,7 @@ def test_a_staff_meeting_outside_october_november_is_recorded_and_shown_as_such(
         (date(2026, 11, 30), home["north"]): True, (date(2026, 11, 30), home["south"]): False}
 
 
-def test_the_suggestions_fulfil_only_their_own_departments_duty_of_their_year(app, home, client):
+def test_the_suggestions_fulfil_only_their_own_departments_duty_of_their_year(app, home, client, make_client):
     leader = _login(client, "leder@x.dk")
     last_year = _suggest(leader, home["north"], date(2025, 10, 15), year=2025)
     assert last_year.status_code == 302
@@ -273,6 +273,10 @@ def test_the_suggestions_fulfil_only_their_own_departments_duty_of_their_year(ap
     future = _suggest(leader, home["north"], date(2026, 12, 10))
     assert future.status_code == 400 and "når personalemødet er holdt" in future.get_data(as_text=True)
     assert _count(app, DepartmentSuggestion) == 1
+    head = _login(make_client(), "chef@x.dk")
+    assert _suggest(head, home["south"], date(2026, 11, 3)).status_code == 302
+    assert _done(app, home["home"], "personalemoede-tilbudsplan", 2026) == {
+        (date(2026, 11, 30), home["north"]): False, (date(2026, 11, 30), home["south"]): True}
 
 
 def test_a_department_leader_records_only_his_own_department(app, home, make_client):
