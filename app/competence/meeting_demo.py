@@ -106,6 +106,6 @@ def load(home, rng, scale):
         db.session.add(TilbudsplanEvaluation(
             home_id=home.id, meeting_id=last.id, year=year,
             evaluation="Kurserne i neuropædagogik og konflikthåndtering blev gennemført som planlagt; ASK-forløbet "
-                       "blev udskudt til næste år. Afdelingerne oplever, at low arousal nu bruges i hverdagen.",
+                       "blev udsat til næste år. Afdelingerne oplever, at low arousal nu bruges i hverdagen.",
             suggestions_note="Afdelingernes forslag fra personalemøderne i oktober og november blev lagt frem.",
             recorded_at=_at(last.held_on, 15), recorded_by_id=by))
