@@ -23,6 +23,7 @@ from app.cycle.services import guideline_tasks
 from app.extensions import db
 from app.people.constants import Role
 from app.people.models import Home
+from tests.cycle.helpers import duties
 from tests.factories import PASSWORD, make_department, make_home, make_user
 
 SHIPPED = Path(__file__).resolve().parents[2] / "guidelines"
@@ -192,7 +193,10 @@ def test_the_evaluation_is_recorded_at_the_years_last_meeting_not_an_earlier_one
     body = early.get_data(as_text=True)
     assert "hører til årets sidste Mini-MED-møde (25. november 2026)" in body
     assert _done(app, home["home"], key, 2026) == {(LAST, None): False}
+    title = "Tilbudslederen fremlægger evalueringen"
+    assert [s for s, _ in duties(head.get("/cycle/?aar=2026").get_data(as_text=True), title)] == ["overdue"]
     assert head.post(f"/competence/moeder/{home[LAST]}/evaluering", data=data).status_code == 302
+    assert [s for s, _ in duties(head.get("/cycle/?aar=2026").get_data(as_text=True), title)] == ["done"]
     assert _done(app, home["home"], key, 2026) == {(LAST, None): True}
     assert "Evalueret på mødet den 25. november 2026" in head.get(f"/cycle/moeder/{home[LAST]}").get_data(
         as_text=True)
