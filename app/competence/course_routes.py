@@ -17,6 +17,7 @@ from app.audit.services import record
 from app.cache import cached
 from app.competence import bp, distribution
 from app.competence.forms import AgreementForm, CompletionForm, NeedForm, PlanForm
+from app.competence.meeting_decisions import plan_approval
 from app.competence.models import PLAN_SECTIONS, CompetenceNeed, CompetencePlan, CourseCompletion
 from app.competence.services import (
     CompetenceError,
@@ -253,7 +254,7 @@ def plan():
     need_form = NeedForm()
     need_form.department_id.choices = choices(_need_department_choices())
     return render_template("competence/plan.html", year=year, plan=plan_row, form=form, sections=PLAN_SECTIONS,
-                           need_form=need_form, **_plan_facts(year)), status
+                           need_form=need_form, approval=plan_approval(plan_row), **_plan_facts(year)), status
 
 
 @bp.post("/plan/finish")
@@ -305,4 +306,4 @@ def plan_print():
     plan_row = db.session.scalar(select(CompetencePlan).where(CompetencePlan.home_id == current_user.home_id,
                                                               CompetencePlan.year == year))
     return render_template("competence/plan_print.html", year=year, plan=plan_row, sections=PLAN_SECTIONS,
-                           **_plan_facts(year))
+                           approval=plan_approval(plan_row), **_plan_facts(year))

@@ -175,7 +175,7 @@ def _current_distribution(home, rng, staff, departments, year) -> None:
     db.session.add(dist)
     db.session.flush()
     db.session.add(Decision(home_id=home.id, distribution_id=dist.id, meeting_id=meeting.id, outcome="approved",
-                            note="Fordelingen og kompetenceudviklingsplanen blev godkendt.",
+                            note="Fordelingen blev godkendt.",
                             decided_at=_at(meeting.held_on, 15), decided_by_id=head.id if head else None))
     months = max(today.month - 1, 0)
     sessions = [SupervisionSession(home_id=home.id, department_id=d.id, held_on=date(year, m, 10), sessions=1,
@@ -204,3 +204,4 @@ def _courses(home, rng, staff, today) -> None:
                 leader_id=leader.id if leader else None)
             db.session.add(ResourceFunction(user_id=person.id, topic=title.split(" – ")[0],
                                             since_on=completion.completed_on + timedelta(days=7)))
+from app.competence import meeting_demo  # noqa: E402,F401 - the Mini-MED meetings' items, after this loader

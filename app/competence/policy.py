@@ -82,3 +82,25 @@ def view_plan(user, obj=None) -> bool:
 @rule("competence.plan_edit")
 def edit_plan(user, obj=None) -> bool:
     return is_head(user) or user.has_role(Role.DEPARTMENT_LEADER)
+
+
+@rule("competence.minimed_record")
+def record_at_minimed(user, meeting=None) -> bool:
+    """The tilbudsleder records what a Mini-MED meeting approved, was presented and evaluated."""
+    if meeting is not None and not same_home(user, meeting):
+        return False
+    return is_head(user)
+
+
+@rule("competence.suggestions")
+def view_suggestions(user, obj=None) -> bool:
+    """The departments' suggestions for next year's tilbudsplan: the leader group and Mini-MED read them."""
+    return is_head(user) or user.has_role(Role.DEPARTMENT_LEADER, Role.MINI_MED)
+
+
+@rule("competence.suggestions_edit")
+def edit_suggestions(user, department=None) -> bool:
+    """A department's staff meeting suggestions are entered by its leader (or the tilbudsleder)."""
+    if department is None:
+        return is_head(user) or user.has_role(Role.DEPARTMENT_LEADER)
+    return department_overview(user, department)

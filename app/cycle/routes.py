@@ -159,7 +159,7 @@ def meeting_form(meeting_id: int | None = None):
             abort(404)
         if request.method == "GET" and not can(current_user, "cycle.meetings.manage", meeting):
             authorize("cycle.meetings.view", meeting)
-            return render_template("cycle/meeting_show.html", meeting=meeting)
+            return render_template("cycle/meeting_show.html", meeting=meeting, items=_meeting_items(meeting))
     authorize("cycle.meetings.manage", meeting)
     people = _meeting_people(current_user.home_id)
     if meeting is not None:
@@ -193,7 +193,17 @@ def meeting_form(meeting_id: int | None = None):
             return redirect(url_for("cycle.meetings", aar=saved.held_on.year))
     elif form.errors:
         status = 400
-    return render_template("cycle/meeting_form.html", form=form, meeting=meeting), status
+    return render_template("cycle/meeting_form.html", form=form, meeting=meeting,
+                           items=_meeting_items(meeting)), status
+
+
+def _meeting_items(meeting: MiniMedMeeting | None) -> Markup:
+    """What the year's first or last meeting records about the competence documents (competence's panel)."""
+    if meeting is None:
+        return Markup()
+    from app.competence.meeting_panel import meeting_panel
+
+    return meeting_panel(meeting, current_user)
 
 
 # Calendar: the subscription page, the one-off download and the token-authenticated feed.

@@ -82,7 +82,8 @@ def test_a_group_with_several_entries_is_a_dropdown_and_one_entry_a_plain_link(d
     top = {entry["label"]: entry for entry in menu(client, "/")}
     assert top["Kompetence"]["href"] is None
     assert top["Kompetence"]["links"] == ["/competence/", "/appraisals/profile", "/competence/overview",
-                                          "/competence/distribution", "/competence/courses", "/competence/plan"]
+                                          "/competence/distribution", "/competence/courses", "/competence/plan",
+                                          "/competence/forslag"]
     assert top["Organisation"]["links"] == ["/people/", "/people/resources", "/people/organisation",
                                             "/people/settings"]
     assert top["Årshjul"]["links"] == ["/cycle/", "/cycle/moeder"]

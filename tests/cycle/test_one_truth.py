@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app import clock, hooks
+from app.cycle.models import MiniMedMeeting
 from app.cycle.services import guideline_tasks
 from app.extensions import db
 from app.people.models import Department, Home
@@ -61,7 +62,39 @@ def _plan(client, home, task, today):
     return "Færdigskrevet " in html, None
 
 
+def _plan_approved(client, home, task, today):
+    html = client.get(f"/competence/plan?aar={task.due_on.year}").get_data(as_text=True)
+    return "Godkendt af Mini-MED den" in html, None
+
+
+def _meeting_page(home, day):
+    meeting = db.session.scalar(select(MiniMedMeeting).where(MiniMedMeeting.home_id == home.id,
+                                                             MiniMedMeeting.held_on == day))
+    return f"/cycle/moeder/{meeting.id}"
+
+
+def _tilbudsplan_presented(client, home, task, today):
+    html = client.get(_meeting_page(home, task.due_on)).get_data(as_text=True)
+    return f"Tilbudsplanen for {task.due_on.year} (revision" in html, None
+
+
+def _tilbudsplan_evaluated(client, home, task, today):
+    html = client.get(_meeting_page(home, task.due_on)).get_data(as_text=True)
+    return "Evalueret på mødet den" in html, None
+
+
+def _suggestions(client, home, task, today):
+    department = db.session.get(Department, task.department_id)
+    html = client.get(f"/competence/forslag?aar={task.due_on.year}").get_data(as_text=True)
+    row = re.search(rf"<td>{re.escape(department.name)}</td>.*?</tr>", html, re.S).group(0)
+    return "Registreret:" in row, None
+
+
 CHECKS = {
+    "competence.plan_approved": _plan_approved,
+    "competence.tilbudsplan_presented": _tilbudsplan_presented,
+    "competence.tilbudsplan_evaluated": _tilbudsplan_evaluated,
+    "competence.suggestions_recorded": _suggestions,
     "competence.overview_forwarded": _overview,
     "competence.distribution_approved": _distribution,
     "appraisals.mus_concept_evaluated": _mus("Evaluering i oktober"),
