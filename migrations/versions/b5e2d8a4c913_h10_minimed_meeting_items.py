@@ -2,7 +2,7 @@
 the departments' autumn suggestions for next year's tilbudsplan
 
 Revision ID: b5e2d8a4c913
-Revises: a7d3c9e15b40
+Revises: b2e8f4a61c93
 Create Date: 2026-12-03 12:10:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b5e2d8a4c913'
-down_revision = 'a7d3c9e15b40'
+down_revision = 'b2e8f4a61c93'
 branch_labels = None
 depends_on = None
 
