@@ -11,3 +11,4 @@ nav_item(_l("Kompetencemidler"), "competence.distribution_page", "competence.dis
          group="competence")
 nav_item(_l("Kurser"), "competence.courses", "competence.courses", order=36, group="competence")
 nav_item(_l("Kompetenceplan"), "competence.plan", "competence.plan", order=38, group="competence")
+nav_item(_l("Tilbudsplan"), "competence.tilbudsplan", "competence.tilbudsplan", order=39, group="competence")

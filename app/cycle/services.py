@@ -31,6 +31,7 @@ FULFILLING_EVENTS = (
     "competence.overview_forwarded",
     "competence.distribution_approved",
     "competence.plan_written",
+    "competence.tilbudsplan_written",
     "guidelines.reviewed",
     "appraisals.mus_concept_evaluated",
     "appraisals.mus_concept_briefed",

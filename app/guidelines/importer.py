@@ -28,7 +28,8 @@ ROLE_CODES = ("employee", "temp", "department_leader", "head", "leader_group", "
 DOCUMENT_TYPES = {"lokal retningslinje": "local", "fælles regional retningslinje": "regional",
                   "vejledning": None, "bilag": None}
 EVENTS = ("competence.wish_submitted", "competence.overview_forwarded", "competence.distribution_approved",
-          "competence.plan_written", "guidelines.reviewed", "appraisals.mus_concept_evaluated",
+          "competence.plan_written", "competence.tilbudsplan_written", "guidelines.reviewed",
+          "appraisals.mus_concept_evaluated",
           "appraisals.mus_concept_briefed", "onboarding.temp_meeting_held")
 REQUIRED = ("title", "document_type", "level", "standard", "scope", "target_group", "revision_responsible",
             "approved_by", "effective_from", "review")
