@@ -204,3 +204,6 @@ def _courses(home, rng, staff, today) -> None:
                 leader_id=leader.id if leader else None)
             db.session.add(ResourceFunction(user_id=person.id, topic=title.split(" – ")[0],
                                             since_on=completion.completed_on + timedelta(days=7)))
+
+
+from app.competence import tilbudsplan_demo  # noqa: E402,F401 - registers its demo loader

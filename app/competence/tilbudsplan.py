@@ -181,9 +181,11 @@ def add_decision(version: TilbudsplanVersion, actor, *, department_id: int, acti
         if not method.is_active:
             raise TilbudsplanError(f"{method.name} er allerede udfaset i {department.name}.")
         name = method.name
-    if any(d.department_id == department.id and d.name.casefold() == name.casefold() for d in existing):
-        raise TilbudsplanError(f"{name} i {department.name} har allerede en beslutning i denne tilbudsplan. "
-                               "Slet den først, hvis den skal ændres.")
+    twin = next((d for d in existing if d.department_id == department.id and d.name.casefold() == name.casefold()),
+                None)
+    if twin is not None:
+        raise TilbudsplanError(f"{twin.name} i {department.name} har allerede en beslutning i denne tilbudsplan "
+                               f"({twin.action_label.lower()}). Slet den først, hvis den skal ændres.")
     if action == PHASE_OUT:
         _refuse_if_used(version.home_id, method)
     row = TilbudsplanMethodDecision(version_id=version.id, department_id=department.id,

@@ -36,12 +36,13 @@ def _next_year() -> int:
 
 
 def _shown(year: int) -> TilbudsplanVersion | None:
-    """The revision a viewer sees for a year: the published one, else (leader group, Mini-MED) the newest."""
+    """The revision a viewer sees for a year: the published one, else (leader group, Mini-MED) the newest
+    finished one, else the draft."""
     published = plans.published(current_user.home_id, year)
     if published is not None or not can(current_user, "competence.tilbudsplan_drafts"):
         return published
     revisions = plans.versions(current_user.home_id, year)
-    return revisions[0] if revisions else None
+    return next((v for v in revisions if v.status in ("finished", "approved")), revisions[0] if revisions else None)
 
 
 def _departments() -> list[Department]:

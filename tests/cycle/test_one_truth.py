@@ -61,6 +61,12 @@ def _plan(client, home, task, today):
     return "Færdigskrevet " in html, None
 
 
+def _tilbudsplan(client, home, task, today):
+    """The tilbudsplan for the year after the duty's December, finished by the leader group."""
+    html = client.get(f"/competence/tilbudsplan?aar={task.due_on.year + 1}").get_data(as_text=True)
+    return "Færdiggjort " in html, None
+
+
 CHECKS = {
     "competence.overview_forwarded": _overview,
     "competence.distribution_approved": _distribution,
@@ -68,6 +74,7 @@ CHECKS = {
     "appraisals.mus_concept_briefed": _mus("Orientering i december"),
     "onboarding.temp_meeting_held": _temp_meeting,
     "competence.plan_written": _plan,
+    "competence.tilbudsplan_written": _tilbudsplan,
 }
 _TASKS: list = []
 
