@@ -425,7 +425,7 @@ class CompetencePlan(db.Model):
 TILBUDSPLAN_STATUS_LABELS = {
     "draft": "Kladde",
     "finished": "Færdiggjort",
-    "approved": "Godkendt",
+    "approved": "Fremlagt i Mini-MED",
     "published": "Offentliggjort",
     "superseded": "Erstattet",
 }

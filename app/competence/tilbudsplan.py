@@ -238,8 +238,8 @@ def first_meeting(home_id: int, year: int) -> MiniMedMeeting | None:
 
 
 def mark_presented(version: TilbudsplanVersion, meeting: MiniMedMeeting, actor) -> None:
-    """Record that the finished plan for year Y was presented and approved at Y's first Mini-MED meeting (the
-    meeting's decision calls this). Only then may the tilbudsleder publish it."""
+    """Record that the finished plan for year Y was presented at Y's first Mini-MED meeting (the seed: "fremlægges";
+    the meeting's recorded decision calls this). Only then may the tilbudsleder publish it."""
     if meeting.home_id != version.home_id:
         raise TilbudsplanError("Mødet hører ikke til dette tilbud.")
     if version.status != "finished":
@@ -255,15 +255,15 @@ def mark_presented(version: TilbudsplanVersion, meeting: MiniMedMeeting, actor) 
     version.presented_meeting_id = meeting.id
     db.session.flush()
     record("competence.tilbudsplan_presented", version, home_id=version.home_id, actor=actor,
-           summary=f"Tilbudsplan {version.year} fremlagt og godkendt i Mini-MED", meeting_id=meeting.id)
+           summary=f"Tilbudsplan {version.year} fremlagt i Mini-MED", meeting_id=meeting.id)
 
 
 def publish(version: TilbudsplanVersion, actor) -> None:
     """After its presentation the plan is published in every department; a published older revision of the same
     year is superseded, and decisions whose day has come change the method lists now."""
     if version.status != "approved":
-        raise TilbudsplanError("Tilbudsplanen kan først offentliggøres, når den er fremlagt og godkendt på årets "
-                               "første Mini-MED-møde.")
+        raise TilbudsplanError("Tilbudsplanen kan først offentliggøres, når den er fremlagt på årets første "
+                               "Mini-MED-møde.")
     for older in db.session.scalars(select(TilbudsplanVersion).where(
             TilbudsplanVersion.home_id == version.home_id, TilbudsplanVersion.year == version.year,
             TilbudsplanVersion.status == "published")):

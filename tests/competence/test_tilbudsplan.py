@@ -172,8 +172,8 @@ def test_publishing_needs_the_presentation_at_the_years_first_mini_med_meeting(a
     assert _write(leader).status_code == 302
     assert leader.post("/competence/tilbudsplan/finish?aar=2027").status_code == 302
     response = head.post("/competence/tilbudsplan/publish?aar=2027", follow_redirects=True)
-    assert "kan først offentliggøres, når den er fremlagt og godkendt på årets første Mini-MED-møde" in \
-        response.get_data(as_text=True)
+    assert ("Tilbudsplanen kan først offentliggøres, når den er fremlagt på årets første Mini-MED-møde."
+            in response.get_data(as_text=True))
     assert _version(app)[2] == "finished"
     set_today(date(2027, 5, 1))
     head = _login(make_client, "chef@x.dk")
