@@ -204,4 +204,6 @@ def _courses(home, rng, staff, today) -> None:
                 leader_id=leader.id if leader else None)
             db.session.add(ResourceFunction(user_id=person.id, topic=title.split(" – ")[0],
                                             since_on=completion.completed_on + timedelta(days=7)))
-from app.competence import meeting_demo  # noqa: E402,F401 - the Mini-MED meetings' items, after this loader
+
+
+from app.competence import meeting_demo, tilbudsplan_demo  # noqa: E402,F401 - register their demo loaders

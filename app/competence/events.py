@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.competence.models import CompetencePlan, Decision, DepartmentOverview
@@ -42,4 +42,15 @@ def plans_written(home, first_year: int, last_year: int, entry=None):
     rows = db.session.execute(select(CompetencePlan.year, CompetencePlan.finished_at).where(
         CompetencePlan.home_id == home.id, CompetencePlan.finished_at.is_not(None),
         CompetencePlan.year.between(first_year + 1, last_year + 1)))
+    return [Fulfilment(year - 1, clock.to_local(at).date()) for year, at in rows]
+
+
+@fulfilment("competence.tilbudsplan_written")
+def tilbudsplans_written(home, first_year: int, last_year: int, entry=None):
+    """The tilbudsplan for year Y, once a revision of it is finished, answers the December duty of year Y-1."""
+    from app.competence.models import TilbudsplanVersion
+
+    rows = db.session.execute(select(TilbudsplanVersion.year, func.min(TilbudsplanVersion.finished_at)).where(
+        TilbudsplanVersion.home_id == home.id, TilbudsplanVersion.finished_at.is_not(None),
+        TilbudsplanVersion.year.between(first_year + 1, last_year + 1)).group_by(TilbudsplanVersion.year))
     return [Fulfilment(year - 1, clock.to_local(at).date()) for year, at in rows]

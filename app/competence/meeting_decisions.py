@@ -33,8 +33,9 @@ from app.hooks import Fulfilment, fulfilment
 from app.people.models import Department
 from app.web import dadate
 
-#: Tilbudsplan revisions that may be presented: the text no longer changes.
-PRESENTABLE = ("approved", "published")
+#: Tilbudsplan revisions that may be presented: finished by the leader group and not yet presented (see
+#: app/competence/tilbudsplan.py for the plan's own flow: draft -> finished -> presented -> published).
+PRESENTABLE = ("finished",)
 
 
 def _year_bound(home_id: int, year: int, last: bool):
@@ -116,7 +117,7 @@ def presentation_of(meeting: MiniMedMeeting) -> TilbudsplanPresentation | None:
 
 
 def presentable_tilbudsplan(home_id: int, year: int) -> TilbudsplanVersion | None:
-    """The newest revision of the year's tilbudsplan whose text is settled (approved or published)."""
+    """The newest revision of the year's tilbudsplan that is finished and waits for its presentation."""
     return db.session.scalar(select(TilbudsplanVersion).where(
         TilbudsplanVersion.home_id == home_id, TilbudsplanVersion.year == year,
         TilbudsplanVersion.status.in_(PRESENTABLE)).order_by(TilbudsplanVersion.number.desc()).limit(1))
@@ -137,14 +138,12 @@ def present_tilbudsplan(meeting: MiniMedMeeting | None, version: TilbudsplanVers
     if presentation_of(meeting) is not None:
         raise CompetenceError("Tilbudsplanen er allerede registreret som fremlagt på dette møde.")
     _first(meeting, "Fremlæggelsen af tilbudsplanen")
-    presentation = TilbudsplanPresentation(home_id=meeting.home_id, tilbudsplan_version_id=version.id,
-                                           meeting_id=meeting.id, note=clean_text(note, 4000),
-                                           recorded_by_id=actor.id)
-    db.session.add(presentation)
-    _flush_unique("Tilbudsplanen er allerede registreret som fremlagt på dette møde.")
-    record("competence.tilbudsplan_presented", version, summary=f"{year}: fremlagt for Mini-MED", actor=actor,
-           meeting=meeting.held_on.isoformat(), revision=version.number)
-    return presentation
+    from app.competence import tilbudsplan as plans
+
+    try:
+        return plans.mark_presented(version, meeting, actor, note=clean_text(note, 4000))
+    except plans.TilbudsplanError as error:
+        raise CompetenceError(str(error)) from error
 
 
 def evaluation_of(home_id: int, year: int) -> TilbudsplanEvaluation | None:

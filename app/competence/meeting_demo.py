@@ -12,14 +12,12 @@ from sqlalchemy import select
 
 from app import clock
 from app.competence.demo import _at
-from app.competence.meeting_decisions import presentable_tilbudsplan
 from app.competence.meeting_models import (
     CompetencePlanApproval,
     DepartmentSuggestion,
     TilbudsplanEvaluation,
-    TilbudsplanPresentation,
 )
-from app.competence.models import CompetencePlan, TilbudsplanVersion
+from app.competence.models import CompetencePlan
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.hooks import demo_loader
@@ -52,21 +50,6 @@ def _plan(home, year: int, head) -> CompetencePlan:
     return plan
 
 
-def _tilbudsplan(home, year: int, head) -> TilbudsplanVersion | None:
-    """The year's settled tilbudsplan; a minimal published one when the home has none for the year at all."""
-    exists = db.session.scalar(select(TilbudsplanVersion.id).where(TilbudsplanVersion.home_id == home.id,
-                                                                   TilbudsplanVersion.year == year).limit(1))
-    if exists is None:
-        db.session.add(TilbudsplanVersion(
-            home_id=home.id, year=year, number=1, status="published",
-            body=f"# Tilbudsplan {year}\n\nKurser og udviklingstiltag for året, og de faglige tilgange og metoder, "
-                 "Specialbørnehjemmene arbejder med.",
-            created_at=_at(date(year - 1, 12, 10)), created_by_id=head.id if head else None,
-            approved_at=_at(date(year - 1, 12, 20)), published_at=_at(date(year - 1, 12, 20))))
-        db.session.flush()
-    return presentable_tilbudsplan(home.id, year)
-
-
 @demo_loader(order=55)
 def load(home, rng, scale):
     today = clock.today()
@@ -84,11 +67,6 @@ def load(home, rng, scale):
             db.session.add(CompetencePlanApproval(home_id=home.id, plan_id=plan.id, meeting_id=first.id,
                                                   note="Planen blev godkendt uden ændringer.",
                                                   decided_at=_at(first.held_on, 15), decided_by_id=by))
-        version = _tilbudsplan(home, year, head)
-        if version is not None:
-            db.session.add(TilbudsplanPresentation(home_id=home.id, tilbudsplan_version_id=version.id,
-                                                   meeting_id=first.id, recorded_at=_at(first.held_on, 15),
-                                                   recorded_by_id=by))
     departments = list(db.session.scalars(select(Department).where(Department.home_id == home.id,
                                                                    Department.is_active.is_(True))
                                           .order_by(Department.id)))

@@ -424,7 +424,8 @@ class CompetencePlan(db.Model):
 
 TILBUDSPLAN_STATUS_LABELS = {
     "draft": "Kladde",
-    "approved": "Godkendt",
+    "finished": "Færdiggjort",
+    "approved": "Fremlagt i Mini-MED",
     "published": "Offentliggjort",
     "superseded": "Erstattet",
 }
@@ -454,8 +455,16 @@ class TilbudsplanVersion(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The Mini-MED meeting it was presented at (the year's first); set by tilbudsplan.mark_presented.
+    presented_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("mini_med_meetings.id"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    created_by = relationship("User")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    finished_by = relationship("User", foreign_keys=[finished_by_id])
+    published_by = relationship("User", foreign_keys=[published_by_id])
+    presented_meeting = relationship(MiniMedMeeting)
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -467,6 +476,16 @@ class TilbudsplanVersion(db.Model):
     @property
     def status_label(self) -> str:
         return TILBUDSPLAN_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_empty(self) -> bool:
+        """A plan with no text cannot be finished."""
+        return not (self.body or "").strip()
+
+    @property
+    def duty_year(self) -> int:
+        """The tilbudsplan for year Y is the one the leader group writes in December of year Y-1."""
+        return self.year - 1
 
     @property
     def html(self):

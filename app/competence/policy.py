@@ -5,7 +5,7 @@ home's. Mini-MED members read the distribution and the plan. Objects of another 
 too, but routes answer those with 404 before asking.
 """
 
-from app.competence import models  # noqa: F401 - the feature's tables are registered with the app
+from app.competence import models, tilbudsplan_models  # noqa: F401 - the feature's tables are registered with the app
 from app.people.constants import Role
 from app.permissions import is_head, leads_any_of, leads_department, rule, same_home
 
@@ -104,3 +104,31 @@ def edit_suggestions(user, department=None) -> bool:
     if department is None:
         return is_head(user) or user.has_role(Role.DEPARTMENT_LEADER)
     return department_overview(user, department)
+@rule("competence.tilbudsplan")
+def read_tilbudsplan(user, version=None) -> bool:
+    """Everyone working at the home reads the published tilbudsplan; drafts are the leader group's and Mini-MED's."""
+    if user.home_id is None or (user.has_role(Role.ADMIN) and not user.has_role(
+            Role.EMPLOYEE, Role.DEPARTMENT_LEADER, Role.HEAD, Role.MINI_MED)):
+        return False
+    if version is None:
+        return True
+    if not same_home(user, version):
+        return False
+    return version.status in ("published", "superseded") or read_tilbudsplan_drafts(user)
+
+
+@rule("competence.tilbudsplan_drafts")
+def read_tilbudsplan_drafts(user, obj=None) -> bool:
+    return is_head(user) or user.has_role(Role.DEPARTMENT_LEADER, Role.MINI_MED)
+
+
+@rule("competence.tilbudsplan_edit")
+def edit_tilbudsplan(user, obj=None) -> bool:
+    """The leader group (the tilbudsleder and the department leaders) writes and finishes the tilbudsplan."""
+    return edit_plan(user, obj)
+
+
+@rule("competence.tilbudsplan_publish")
+def publish_tilbudsplan(user, obj=None) -> bool:
+    """The tilbudsleder publishes the plan once Mini-MED has had it presented."""
+    return is_head(user)

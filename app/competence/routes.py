@@ -480,4 +480,4 @@ def export_home_wishes(fmt: str):
     return exports.respond(exports.wish_table(wishes, f"Ønsker {year}"), fmt, f"oensker-{year}")
 
 
-from app.competence import course_routes, funds_routes, meeting_routes  # noqa: E402,F401
+from app.competence import course_routes, funds_routes, meeting_routes, tilbudsplan_routes  # noqa: E402,F401

@@ -18,6 +18,11 @@ def send(on) -> None:
     goes out on the next run. Without SMTP_HOST the messages are written as .eml files to the outbox folder.
     """
     day = on.date() if on else None
+    from app.competence.tilbudsplan import apply_all_method_decisions
+
+    applied = apply_all_method_decisions(day)
+    if applied:
+        click.echo(f"Method decisions of published tilbudsplans taking effect: {applied}.")
     base_url = current_app.config.get("BASE_URL") or "http://localhost"
     with current_app.test_request_context("/", base_url=base_url):
         result = send_reminders(day)

@@ -35,6 +35,7 @@ FULFILLING_EVENTS = (
     "competence.tilbudsplan_presented",
     "competence.tilbudsplan_evaluated",
     "competence.suggestions_recorded",
+    "competence.tilbudsplan_written",
     "guidelines.reviewed",
     "appraisals.mus_concept_evaluated",
     "appraisals.mus_concept_briefed",

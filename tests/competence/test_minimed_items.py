@@ -73,7 +73,7 @@ def _plan(app, home, year=2026, text="Flere børn med autisme.", finished=True):
         db.session.commit()
 
 
-def _tilbudsplan(app, home, year=2026, status="published"):
+def _tilbudsplan(app, home, year=2026, status="finished"):
     with app.app_context():
         db.session.add(TilbudsplanVersion(home_id=home["home"], year=year, status=status, body="# Plan"))
         db.session.commit()
@@ -168,12 +168,13 @@ def test_the_tilbudsplan_is_presented_at_the_first_meeting_once(app, home, clien
     assert again.status_code == 400 and "allerede registreret som fremlagt" in again.get_data(as_text=True)
     assert _count(app, TilbudsplanPresentation) == 1
     with app.app_context():
-        assert db.session.scalar(select(TilbudsplanVersion.status)) == "published"  # presenting approves nothing
+        # presenting is the step before publishing (the plan's status "approved" reads "Fremlagt"); no approval
+        assert db.session.scalar(select(TilbudsplanVersion.status)) == "approved"
     page = head.get(f"/cycle/moeder/{home[FIRST]}").get_data(as_text=True)
     assert "Tilbudsplanen for 2026 (revision 1) er fremlagt på mødet den 12. februar 2026" in page
 
 
-@pytest.mark.parametrize(("year", "status"), [(2026, "draft"), (2027, "published")])
+@pytest.mark.parametrize(("year", "status"), [(2026, "draft"), (2026, "published"), (2027, "finished")])
 def test_a_draft_or_another_years_tilbudsplan_is_not_presented(app, home, client, year, status):
     _tilbudsplan(app, home, year=year, status=status)
     response = _login(client).post(f"/competence/moeder/{home[FIRST]}/tilbudsplan", data={"note": ""})

@@ -88,6 +88,10 @@ def _suggestions(client, home, task, today):
     html = client.get(f"/competence/forslag?aar={task.due_on.year}").get_data(as_text=True)
     row = re.search(rf"<td>{re.escape(department.name)}</td>.*?</tr>", html, re.S).group(0)
     return "Registreret:" in row, None
+def _tilbudsplan(client, home, task, today):
+    """The tilbudsplan for the year after the duty's December, finished by the leader group."""
+    html = client.get(f"/competence/tilbudsplan?aar={task.due_on.year + 1}").get_data(as_text=True)
+    return "Færdiggjort " in html, None
 
 
 CHECKS = {
@@ -101,6 +105,7 @@ CHECKS = {
     "appraisals.mus_concept_briefed": _mus("Orientering i december"),
     "onboarding.temp_meeting_held": _temp_meeting,
     "competence.plan_written": _plan,
+    "competence.tilbudsplan_written": _tilbudsplan,
 }
 _TASKS: list = []
 
