@@ -11,6 +11,6 @@ nav_item(_l("Kompetencemidler"), "competence.distribution_page", "competence.dis
          group="competence")
 nav_item(_l("Kurser"), "competence.courses", "competence.courses", order=36, group="competence")
 nav_item(_l("Kompetenceplan"), "competence.plan", "competence.plan", order=38, group="competence")
-nav_item(_l("Forslag til tilbudsplan"), "competence.suggestions", "competence.suggestions", order=39,
+nav_item(_l("Forslag til tilbudsplan"), "competence.suggestions", "competence.suggestions", order=40,
          group="competence")
 nav_item(_l("Tilbudsplan"), "competence.tilbudsplan", "competence.tilbudsplan", order=39, group="competence")

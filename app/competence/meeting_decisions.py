@@ -128,6 +128,8 @@ def present_tilbudsplan(meeting: MiniMedMeeting | None, version: TilbudsplanVers
     """The year's tilbudsplan is presented at the year's first meeting; it is then made available everywhere."""
     meeting = _held(meeting, actor.home_id)
     year = meeting.held_on.year
+    if presentation_of(meeting) is not None:
+        raise CompetenceError("Tilbudsplanen er allerede registreret som fremlagt på dette møde.")
     if version is None or version.home_id != meeting.home_id:
         raise CompetenceError(f"Der er ingen tilbudsplan for {year} at fremlægge.")
     if version.year != year:
@@ -135,8 +137,6 @@ def present_tilbudsplan(meeting: MiniMedMeeting | None, version: TilbudsplanVers
                               f"planen for {version.year}.")
     if version.status not in PRESENTABLE:
         raise CompetenceError("Kun en færdig tilbudsplan kan fremlægges; denne er en kladde eller erstattet.")
-    if presentation_of(meeting) is not None:
-        raise CompetenceError("Tilbudsplanen er allerede registreret som fremlagt på dette møde.")
     _first(meeting, "Fremlæggelsen af tilbudsplanen")
     from app.competence import tilbudsplan as plans
 

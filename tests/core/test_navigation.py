@@ -69,7 +69,7 @@ def highlighted(client, url: str) -> list[str]:
     ("leader", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Introduktion", "Børn", "Samtaler",
                 "Kvalitetsovervågning", "Organisation"]),
     ("employee", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Børn", "Ressourcepersoner"]),
-    ("temp", ["Forside", "Retningslinjer", "Årshjul", "Min profil", "Introduktion", "Børn", "Ressourcepersoner"]),
+    ("temp", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Introduktion", "Børn", "Ressourcepersoner"]),
     ("admin", ["Forside", "Retningslinjer", "Årshjul", "Kompetence", "Organisation"]),
 ])
 def test_each_role_sees_its_task_groups_in_one_order(demo, auth, client, who, expected):
@@ -83,7 +83,7 @@ def test_a_group_with_several_entries_is_a_dropdown_and_one_entry_a_plain_link(d
     assert top["Kompetence"]["href"] is None
     assert top["Kompetence"]["links"] == ["/competence/", "/appraisals/profile", "/competence/overview",
                                           "/competence/distribution", "/competence/courses", "/competence/plan",
-                                          "/competence/forslag"]
+                                          "/competence/tilbudsplan", "/competence/forslag"]
     assert top["Organisation"]["links"] == ["/people/", "/people/resources", "/people/organisation",
                                             "/people/settings"]
     assert top["Årshjul"]["links"] == ["/cycle/", "/cycle/moeder"]
@@ -93,7 +93,7 @@ def test_a_group_with_several_entries_is_a_dropdown_and_one_entry_a_plain_link(d
 def test_only_entries_the_role_may_use(demo, auth, client):
     auth.login("employee")
     top = {entry["label"]: entry for entry in menu(client, "/")}
-    assert top["Kompetence"]["links"] == ["/competence/", "/appraisals/profile"]
+    assert top["Kompetence"]["links"] == ["/competence/", "/appraisals/profile", "/competence/tilbudsplan"]
     every_link = {link for entry in top.values() for link in entry["links"] + [entry["href"]]}
     assert not every_link & {"/competence/overview", "/people/", "/people/settings", "/audit/", "/quality/"}
     for link in every_link - {None}:
