@@ -45,9 +45,10 @@ def _waits(attempt_id: int, at: datetime, key, since, free: int, cap: int) -> bo
             key, since, LoginAttempt.id != attempt_id, LoginAttempt.succeeded.is_(False),
             LoginAttempt.was_throttled.is_(False))
     ).one()
-    if latest is None:
-        return False
-    return at < latest + delay_after(failures, free, cap)
+    delay = delay_after(failures, free, cap)
+    if latest is None or not delay:
+        return False  # within the free failures nobody waits, not even for a try recorded a moment later
+    return at < latest + delay
 
 
 def begin_attempt(email: str, remote_addr: str) -> int | None:

@@ -49,6 +49,16 @@ def test_the_owner_logs_in_right_after_a_short_delay_that_anonymous_failures_cau
     assert _try(client, password=DEMO_PASSWORD).status_code == 302
 
 
+def test_a_try_recorded_a_moment_later_does_not_hold_up_a_correct_login(app, demo, client, frozen):
+    """Parallel logins (a shift logging in from one address, two tabs of one account): another worker's try
+    recorded after this one's, and still being checked, is no reason to wait while the failures are free."""
+    with app.app_context():
+        for addr in ("198.51.100.1", "198.51.100.2"):
+            db.session.add(LoginAttempt(email=EMPLOYEE, remote_addr=addr, at=frozen + timedelta(milliseconds=5)))
+        db.session.commit()
+    assert _try(client, password=DEMO_PASSWORD).status_code == 302
+
+
 def test_knocking_during_the_delay_does_not_lengthen_it(app, demo, client, frozen, set_today):
     free = app.config["LOGIN_ACCOUNT_FREE_FAILURES"]
     _fail(client, free, addr="203.0.113.9")
