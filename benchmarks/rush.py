@@ -21,7 +21,8 @@ For SQLite (WAL) and PostgreSQL in turn:
 
 PostgreSQL: a scratch database on the server of BENCH_PG_URL or TEST_DATABASE_URL (created and dropped),
 else a throwaway cluster from scripts/pg-throwaway.sh. Run alone: `.venv/bin/python benchmarks/rush.py`
-(`--engines sqlite` for one engine, `--json FILE` for the figures). Exit status 1 when an invariant fails.
+(`--engines sqlite` for one engine, `--json FILE` for the figures, `--request-start` to send the proxy's
+X-Request-Start header). Exit status 1 when an invariant fails.
 """
 
 from __future__ import annotations
@@ -62,8 +63,13 @@ REFUSAL = "Fristen for ønsker til"
 #: The server trusts one proxy hop, and each bench client sends its own X-Forwarded-For address (client_address),
 #: as people behind the production proxy would arrive: the login throttle (app/auth/throttle.py) judges tries per
 #: address, and many tries at once from one address are answered 429 (for "a later try" of the same address).
-#: No X-Request-Start header is sent, so the deadline is judged by when the worker took the request.
+#: No X-Request-Start header is sent (unless --request-start), so the deadline is judged by when the worker took
+#: the request.
 PROXIED = {"KP_TRUSTED_PROXIES": "1"}
+
+
+#: --request-start: every request carries the proxy's X-Request-Start header (the time it was sent).
+REQUEST_START = [False]
 
 
 def client_address(number: int) -> str:
@@ -210,8 +216,10 @@ class Person:
     def open(self, base: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body, headers={
-            "User-Agent": "kp-rush", "X-Forwarded-For": client_address(self.id)})
+        headers = {"User-Agent": "kp-rush", "X-Forwarded-For": client_address(self.id)}
+        if REQUEST_START[0]:  # as nginx's `proxy_set_header X-Request-Start "t=${msec}"` would
+            headers["X-Request-Start"] = f"t={time.time():.3f}"
+        request = urllib.request.Request(base + path, data=body, headers=headers)
         try:
             with opener.open(request, timeout=120) as response:
                 return response.status, response.headers.get("Location", ""), response.read().decode()
@@ -558,9 +566,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated: sqlite, postgresql (env BENCH_RUSH_ENGINES)")
     parser.add_argument("--employees", type=int, default=EMPLOYEES)
     parser.add_argument("--window", type=float, default=WINDOW_S, help="seconds around the deadline")
+    parser.add_argument("--request-start", action="store_true",
+                        help="send X-Request-Start as the production proxy does (default: judged by when the worker "
+                             "took the request)")
     parser.add_argument("--json", default=os.environ.get("BENCH_RUSH_JSON", ""))
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
+    REQUEST_START[0] = args.request_start
 
     tmp = Path(tempfile.mkdtemp(prefix="kp-rush-"))
     base_env = dict(os.environ, SECRET_KEY="kp-rush-" + os.urandom(8).hex(), PYTHONPATH=str(ROOT))
@@ -589,7 +601,8 @@ def main(argv: list[str] | None = None) -> int:
 
     log("")
     log(f"== Deadline rush ({args.employees} employees, gunicorn {WORKERS} workers, ~{args.window:g} s around "
-        f"the deadline, half of them within 2 s of it)")
+        f"the deadline, half of them within 2 s of it; "
+        f"{'X-Request-Start sent' if args.request_start else 'no X-Request-Start: judged when a worker took it'})")
     log(summary_table(results))
     violations = [v for r in results for v in r["violations"]]
     log("Rush invariants: " + ("all hold" if not violations else "VIOLATED: " + "; ".join(violations)))
