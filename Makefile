@@ -20,7 +20,7 @@ help:
 	@echo "make run    migrate, load the demo home and serve on http://127.0.0.1:$(PORT)"
 	@echo "make lint   ruff check + bandit"
 	@echo "make test   system packages, lint, pytest on SQLite and on a throwaway PostgreSQL"
-	@echo "make bench  latency and query-count benchmarks (benchmarks/run.py)"
+	@echo "make bench  page table, 1 October mix and deadline rush (benchmarks/run.py; BENCH_ARGS=...)"
 	@echo "make clean  remove .venv and caches (keeps instance/)"
 
 venv: $(STAMP)
@@ -73,8 +73,9 @@ lint: venv
 test:
 	@scripts/run-tests.sh
 
+# BENCH_ARGS: e.g. "--only mix --pg" (the 1 October mix alone, on both engines) or "--quick" (a smoke run).
 bench: venv
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

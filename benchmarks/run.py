@@ -157,7 +157,7 @@ def table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=int(os.environ.get("BENCH_REQUESTS", 200)),
                         help="requests per page (default 200, env BENCH_REQUESTS)")
@@ -166,7 +166,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)),
                         help="gunicorn workers for both servers (default 2, env BENCH_WORKERS)")
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                        help="measure only pages whose name contains this text (env BENCH_ONLY)")
+                        help="measure only pages whose name contains this text (env BENCH_ONLY); 'mix' or 'rush' "
+                             "runs only that scenario")
+    parser.add_argument("--pg", action="store_true",
+                        help="run the 1 October mix on PostgreSQL too (a throwaway cluster; the rush always does)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 30 s for the page table, one short round of the mix, a 40-person rush")
     parser.add_argument("--json", default=os.environ.get("BENCH_JSON", ""),
                         help="also write all figures to this JSON file (env BENCH_JSON)")
     parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", 180)),
@@ -174,6 +179,13 @@ def main(argv: list[str] | None = None) -> int:
                              "env BENCH_BUDGET)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (databases, logs)")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.budget = min(args.budget, 30.0)
+    return args
+
+
+def main(args: argparse.Namespace) -> int:
+    """The page table (steps 1-3 above)."""
 
     started = time.perf_counter()
     pages = [p for p in discover() if args.only.lower() in p.name.lower()]
@@ -325,11 +337,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    status = main()
+    arguments = parse_args()
+    scenario = arguments.only.strip().lower()
+    status = 0 if scenario in ("mix", "rush") else main(arguments)
+    # ---- The 1 October mix (benchmarks/mix.py, issue 19): the big home's key pages under a writer. -------
+    # BENCH_MIX=0 skips it; --pg adds PostgreSQL; --quick runs one short round.
+    if scenario == "mix" or (scenario != "rush" and os.environ.get("BENCH_MIX", "1") != "0"):
+        from benchmarks import mix
+
+        status = max(status, mix.main([*(["--pg"] if arguments.pg else []), *(["--quick"] if arguments.quick else []),
+                                       *(["--keep"] if arguments.keep else [])]))
     # ---- Deadline rush (benchmarks/rush.py, issue 10): its own databases, servers and summary table. ----
     # BENCH_RUSH=0 skips it; BENCH_RUSH_ENGINES=sqlite runs one engine only.
-    if os.environ.get("BENCH_RUSH", "1") != "0":
+    if scenario == "rush" or (scenario != "mix" and os.environ.get("BENCH_RUSH", "1") != "0"):
         from benchmarks import rush
 
-        status = max(status, rush.main([]))
+        status = max(status, rush.main(["--employees", "40", "--window", "20"] if arguments.quick else []))
     sys.exit(status)

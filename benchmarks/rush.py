@@ -3,21 +3,26 @@
 For SQLite (WAL) and PostgreSQL in turn:
 1. a fresh database made with `flask db upgrade` and `flask demo --scale region`, built as on 1 October (the demo home's
    wish deadline; the real deadline is read from the first home's settings);
-2. gunicorn with 4 workers (--preload, so every worker shares one clock) and KP_FAKE_TODAY set to 23:59:00
-   on the deadline day, so the server's clock runs into the deadline (23:59:59.999999 Europe/Copenhagen);
+2. gunicorn with the production settings (gunicorn.conf.py: gthread workers with threads) and 4 workers,
+   --preload so every worker shares one clock, which starts when the server is ready (its when_ready hook),
+   window/2 + 8 s before the deadline (23:59:59.999999 Europe/Copenhagen): the clock is set relative to
+   when the rush really starts, so a slow start-up cannot move the deadline out of the window;
 3. 200 permanent employees (not leaders) of the first home that has so many (the demo home itself has ~45,
    each region home ~600) log in and open the wish form (CSRF token from the page) earlier that evening,
-   on a server whose clock starts at 20:00; the rush server then starts at 23:59:00 and its clock is
-   pinned down from 8 more people's login_sessions.created_at against the client's send/receive times;
+   on a server whose clock starts at 23:30; the rush server then starts, and its when_ready hook reports the
+   clock's offset (checked afterwards against 8 more people's login_sessions.created_at and the client's
+   send/receive times);
 4. each posts one wish through the real form, at moments spread over ~60 seconds around the deadline
    (half of them evenly, half bunched within 2 seconds of it);
 5. the database is checked: every accepted wish stored once, none lost or duplicated, none stored for a
    refused post, every stored submitted_at at or before the deadline, every refusal the Danish deadline
-   message, and the client's timings agree with the server's side of the deadline.
+   message, and the client's timings agree with the server's side of the deadline; no post sent before the
+   deadline was refused (for queueing past it).
 
 PostgreSQL: a scratch database on the server of BENCH_PG_URL or TEST_DATABASE_URL (created and dropped),
 else a throwaway cluster from scripts/pg-throwaway.sh. Run alone: `.venv/bin/python benchmarks/rush.py`
-(`--engines sqlite` for one engine, `--json FILE` for the figures). Exit status 1 when an invariant fails.
+(`--engines sqlite` for one engine, `--json FILE` for the figures, `--request-start` to send the proxy's
+X-Request-Start header). Exit status 1 when an invariant fails.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,11 +54,55 @@ PASSWORD = "demo1234"
 WORKERS = 4
 EMPLOYEES = 200
 PROBES = 8
+#: Seconds from the server being ready (its clock starting) to the first post of the window.
+LEAD_S = 8.0
 WINDOW_S = 60.0
 TITLE_PREFIX = "Rush-ønske"
 REFUSAL = "Fristen for ønsker til"
 
+#: The server trusts one proxy hop, and each bench client sends its own X-Forwarded-For address (client_address),
+#: as people behind the production proxy would arrive: the login throttle (app/auth/throttle.py) judges tries per
+#: address, and many tries at once from one address are answered 429 (for "a later try" of the same address).
+#: No X-Request-Start header is sent (unless --request-start), so the deadline is judged by when the worker took
+#: the request.
+PROXIED = {"KP_TRUSTED_PROXIES": "1"}
+
+
+#: --request-start: every request carries the proxy's X-Request-Start header (the time it was sent).
+REQUEST_START = [False]
+
+
+def client_address(number: int) -> str:
+    """A distinct private address per bench client (10.20.x.y)."""
+    return f"10.20.{number // 250 % 250}.{number % 250 + 1}"
+
 GUNICORN_CONF = '''
+# The production settings (gunicorn.conf.py: gthread workers, its start-up check and log filters), then the
+# rush's own (on the command line): the worker count, --preload (one clock for every worker), and here the
+# moment the clock starts from.
+import os as _os
+
+with open(_os.path.join(_os.environ["KP_RUSH_ROOT"], "gunicorn.conf.py")) as _production:
+    exec(compile(_production.read(), "gunicorn.conf.py", "exec"))  # noqa: S102 - the project's own file
+
+
+def when_ready(server):
+    """Start the clock when the server can take requests (in the master, before the workers fork, so every
+    worker shares it): the rush's clock runs from the moment it really starts, however slow the start-up was."""
+    start = _os.environ.get("KP_RUSH_CLOCK_FROM")
+    if start:
+        from datetime import datetime
+
+        import json
+        import time
+
+        from app import clock
+
+        clock.run_from(datetime.fromisoformat(start))
+        with open(_os.environ["KP_RUSH_READY_FILE"], "w") as ready:
+            json.dump({"offset_s": clock.now().timestamp() - time.time()}, ready)
+
+
 def post_fork(server, worker):
     """The app was built once in the master (--preload, one shared clock); no connection crosses the fork."""
     import wsgi
@@ -167,7 +216,10 @@ class Person:
     def open(self, base: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect())
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body, headers={"User-Agent": "kp-rush"})
+        headers = {"User-Agent": "kp-rush", "X-Forwarded-For": client_address(self.id)}
+        if REQUEST_START[0]:  # as nginx's `proxy_set_header X-Request-Start "t=${msec}"` would
+            headers["X-Request-Start"] = f"t={time.time():.3f}"
+        request = urllib.request.Request(base + path, data=body, headers=headers)
         try:
             with opener.open(request, timeout=120) as response:
                 return response.status, response.headers.get("Location", ""), response.read().decode()
@@ -226,7 +278,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--preload", "--config", str(conf),
              "--bind", f"127.0.0.1:{self.port}", "--timeout", "120", "--log-level", "warning", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=dict(env, KP_RUSH_ROOT=str(ROOT), **PROXIED), stdout=self._log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def wait_ready(self) -> None:
@@ -309,8 +361,9 @@ def rush(engine: str, url: str, tmp: Path, base_env: dict, employees: int, windo
 
     # Logging 200 people in takes longer than the last minute, so they log in and open the form earlier
     # that evening; sessions live in the database and the form's CSRF token has no time limit, so both
-    # outlast the restart into 23:59:00.
-    evening = f"{deadline_day.isoformat()}T20:00:00"
+    # outlast the restart into the last minute. Half an hour before: well inside the sessions' idle limit
+    # (KP_SESSION_IDLE_MINUTES, 120 by default; from 20:00 every post was sent back to the login page).
+    evening = f"{deadline_day.isoformat()}T23:30:00"
     server = Server(dict(env, KP_FAKE_TODAY=evening), tmp / engine / "evening.log")
     try:
         server.wait_ready()
@@ -321,25 +374,23 @@ def rush(engine: str, url: str, tmp: Path, base_env: dict, employees: int, windo
     finally:
         server.stop()
 
-    fake_start = f"{deadline_day.isoformat()}T23:59:00"
-    server = Server(dict(env, KP_FAKE_TODAY=fake_start), tmp / engine / "rush.log")
-    log(f"gunicorn {WORKERS} workers, KP_FAKE_TODAY={fake_start}; deadline {deadline.isoformat()} (UTC)")
+    # The clock starts when the server is ready (when_ready in GUNICORN_CONF), window/2 + LEAD_S before the
+    # deadline, and the hook writes the offset it set (server clock - real clock) to a file: the window opens
+    # LEAD_S after the server can take requests, however slow its start-up (preload, imports, a busy machine).
+    lead = timedelta(seconds=window / 2 + LEAD_S)
+    fake_start = (deadline + timedelta(microseconds=1) - lead).astimezone(clock.TZ).replace(tzinfo=None).isoformat()
+    ready_file = tmp / engine / "clock.json"
+    server = Server(dict(env, KP_FAKE_TODAY=fake_start, KP_RUSH_CLOCK_FROM=fake_start,
+                         KP_RUSH_READY_FILE=str(ready_file)), tmp / engine / "rush.log")
+    log(f"gunicorn {WORKERS} gthread workers, clock from {fake_start} once ready; deadline {deadline.isoformat()} UTC")
     try:
         server.wait_ready()
-        # The server's clock runs at real speed from an offset: pin it down from a few logins' stamps
-        # (login_sessions.created_at lies between the client's send and receive times).
-        for probe in probes:
-            login(probe, form=False)
-        requests += 2 * len(probes)
-        stamps = json.loads(script(env, RESULTS, json.dumps([p.id for p in probes]), TITLE_PREFIX))
-        created = {user_id: parse_utc(moment).timestamp() for user_id, moment in stamps["sessions"]}
-        low = max(created[p.id] - p.login_received for p in probes)
-        high = min(created[p.id] - p.login_sent for p in probes)
-        if low > high + 0.001:
-            raise SystemExit(f"the server's clock is not one offset (low {low:.3f} > high {high:.3f})")
-        deadline_real = deadline.timestamp() - (low + high) / 2
-        log(f"server clock known to ±{(high - low) / 2 * 1000:.1f} ms; deadline in {deadline_real - time.time():.1f} s")
+        offset = json.loads(ready_file.read_text())["offset_s"]
+        low = high = offset
+        deadline_real = deadline.timestamp() - offset
+        log(f"deadline in {deadline_real - time.time():.1f} s")
 
+        lead_left = deadline_real - window / 2 - time.time()
         first = max(time.time() + 1.0, deadline_real - window / 2)
         last = deadline_real + window / 2
         even, bunched = people[: len(people) // 2], people[len(people) // 2:]
@@ -372,8 +423,17 @@ def rush(engine: str, url: str, tmp: Path, base_env: dict, employees: int, windo
         for thread in threads:
             thread.join()
         requests += len(people)
+        # Cross-check the offset the hook reported: each probe's login_sessions.created_at (server clock) lies
+        # between the client's send and receive times, so the offset lies in [probe_low, probe_high].
+        for probe in probes:
+            login(probe, form=False)
+        requests += 2 * len(probes)
     finally:
         server.stop()
+    stamps = json.loads(script(env, RESULTS, json.dumps([p.id for p in probes]), TITLE_PREFIX))
+    created = {user_id: parse_utc(moment).timestamp() for user_id, moment in stamps["sessions"]}
+    probe_low = max(created[p.id] - p.login_received for p in probes)
+    probe_high = min(created[p.id] - p.login_sent for p in probes)
 
     rows = json.loads(script(env, RESULTS, json.dumps([p.id for p in people]), TITLE_PREFIX))["wishes"]
     stored: dict[int, list[datetime]] = {}
@@ -391,7 +451,7 @@ def rush(engine: str, url: str, tmp: Path, base_env: dict, employees: int, windo
     # one was answered after it (on the server's clock, within the offset's uncertainty).
     accepted_sent_late = [p for p in accepted if p.sent + low > deadline.timestamp()]
     refused_answered_early = [p for p in refused if p.received + high <= deadline.timestamp()]
-    # Not a violation, but worth knowing: posts surely sent before the deadline that waited past it in the queue.
+    # Posts surely sent before the deadline but refused: they waited past it in a queue (issue 19: none may).
     refused_sent_early = [p for p in refused if p.sent + high < deadline.timestamp()]
     server_errors = sum(path.read_text().count("Traceback") for path in (tmp / engine).glob("*.log"))
     latencies = [(p.received - p.sent) * 1000 for p in people if p.sent]
@@ -407,15 +467,21 @@ def rush(engine: str, url: str, tmp: Path, base_env: dict, employees: int, windo
         "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
         "max_ms": max(latencies, default=float("nan")),
         "window_s": round(max(p.sent for p in people) - min(p.sent for p in people), 1),
-        "clock_uncertainty_ms": round((high - low) * 1000, 1),
+        "clock_uncertainty_ms": round((probe_high - probe_low) * 1000, 1),
+        "lead_left_s": round(lead_left, 1),
         "last_accepted_at": last_accepted.isoformat() if last_accepted else None,
         "deadline": deadline.isoformat(),
     }
     violations = []
     for key in ("errors", "server_tracebacks", "lost", "duplicated", "stored_for_refused", "stored_after_deadline",
-                "accepted_sent_after_deadline", "refused_answered_before_deadline"):
+                "accepted_sent_after_deadline", "refused_answered_before_deadline", "refused_sent_before_deadline"):
         if figures[key]:
             violations.append(f"{engine}: {key} = {figures[key]}")
+    if not probe_low - 0.005 <= offset <= probe_high + 0.005:
+        violations.append(f"{engine}: the server's clock is not the offset its hook reported ({offset:.3f} s "
+                          f"outside the probes' [{probe_low:.3f}, {probe_high:.3f}])")
+    if lead_left < 1.0:
+        violations.append(f"{engine}: the rush started {-lead_left + 1:.1f} s late (window cut short)")
     if not accepted or not refused:
         violations.append(f"{engine}: the deadline did not fall inside the window "
                           f"({len(accepted)} accepted, {len(refused)} refused)")
@@ -482,7 +548,9 @@ def summary_table(results: list[dict]) -> str:
               ("refused_answered_before_deadline", "refused but answered before it"),
               ("refused_sent_before_deadline", "refused, sent before it but queued past it"),
               ("p50_ms", "p50 ms (post)"), ("p95_ms", "p95 ms (post)"), ("max_ms", "max ms (post)"),
-              ("window_s", "window s"), ("clock_uncertainty_ms", "server clock uncertainty ms (width)")]
+              ("window_s", "window s"),
+              ("lead_left_s", "s left before the window opened"),
+              ("clock_uncertainty_ms", "probes' check of the clock, ms (width)")]
     headers = ["deadline rush", *(r["engine"] for r in results)]
     rows = [[label, *(fmt(r.get(key)) for r in results)] for key, label in labels]
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
@@ -498,9 +566,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated: sqlite, postgresql (env BENCH_RUSH_ENGINES)")
     parser.add_argument("--employees", type=int, default=EMPLOYEES)
     parser.add_argument("--window", type=float, default=WINDOW_S, help="seconds around the deadline")
+    parser.add_argument("--request-start", action="store_true",
+                        help="send X-Request-Start as the production proxy does (default: judged by when the worker "
+                             "took the request)")
     parser.add_argument("--json", default=os.environ.get("BENCH_RUSH_JSON", ""))
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
+    REQUEST_START[0] = args.request_start
 
     tmp = Path(tempfile.mkdtemp(prefix="kp-rush-"))
     base_env = dict(os.environ, SECRET_KEY="kp-rush-" + os.urandom(8).hex(), PYTHONPATH=str(ROOT))
@@ -529,7 +601,8 @@ def main(argv: list[str] | None = None) -> int:
 
     log("")
     log(f"== Deadline rush ({args.employees} employees, gunicorn {WORKERS} workers, ~{args.window:g} s around "
-        f"the deadline, half of them within 2 s of it)")
+        f"the deadline, half of them within 2 s of it; "
+        f"{'X-Request-Start sent' if args.request_start else 'no X-Request-Start: judged when a worker took it'})")
     log(summary_table(results))
     violations = [v for r in results for v in r["violations"]]
     log("Rush invariants: " + ("all hold" if not violations else "VIOLATED: " + "; ".join(violations)))
