@@ -54,3 +54,19 @@ def tilbudsplans_written(home, first_year: int, last_year: int, entry=None):
         TilbudsplanVersion.home_id == home.id, TilbudsplanVersion.finished_at.is_not(None),
         TilbudsplanVersion.year.between(first_year + 1, last_year + 1)).group_by(TilbudsplanVersion.year))
     return [Fulfilment(year - 1, clock.to_local(at).date()) for year, at in rows]
+
+
+@fulfilment("competence.methods_revised")
+def methods_revised(home, first_year: int, last_year: int, entry=None):
+    """The December revision of approaches and methods is written into next year's tilbudsplan: the plan for year
+    Y, once a revision of it that holds at least one method decision (keep, phase out, introduce) is finished,
+    answers the revision duty of December Y-1. A finished plan without any decision revised nothing."""
+    from app.competence.models import TilbudsplanVersion
+    from app.competence.tilbudsplan_models import TilbudsplanMethodDecision
+
+    decided = select(TilbudsplanMethodDecision.id).where(
+        TilbudsplanMethodDecision.version_id == TilbudsplanVersion.id).exists()
+    rows = db.session.execute(select(TilbudsplanVersion.year, func.min(TilbudsplanVersion.finished_at)).where(
+        TilbudsplanVersion.home_id == home.id, TilbudsplanVersion.finished_at.is_not(None), decided,
+        TilbudsplanVersion.year.between(first_year + 1, last_year + 1)).group_by(TilbudsplanVersion.year))
+    return [Fulfilment(year - 1, clock.to_local(at).date()) for year, at in rows]

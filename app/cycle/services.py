@@ -36,6 +36,7 @@ FULFILLING_EVENTS = (
     "competence.tilbudsplan_evaluated",
     "competence.suggestions_recorded",
     "competence.tilbudsplan_written",
+    "competence.methods_revised",
     "guidelines.reviewed",
     "appraisals.mus_concept_evaluated",
     "appraisals.mus_concept_briefed",

@@ -29,9 +29,9 @@ DOCUMENT_TYPES = {"lokal retningslinje": "local", "fælles regional retningslinj
                   "vejledning": None, "bilag": None}
 EVENTS = ("competence.wish_submitted", "competence.overview_forwarded", "competence.distribution_approved",
           "competence.plan_written", "competence.plan_approved", "competence.tilbudsplan_written",
-          "competence.tilbudsplan_presented", "competence.tilbudsplan_evaluated", "competence.suggestions_recorded",
-          "guidelines.reviewed", "appraisals.mus_concept_evaluated", "appraisals.mus_concept_briefed",
-          "onboarding.temp_meeting_held")
+          "competence.methods_revised", "competence.tilbudsplan_presented", "competence.tilbudsplan_evaluated",
+          "competence.suggestions_recorded", "guidelines.reviewed", "appraisals.mus_concept_evaluated",
+          "appraisals.mus_concept_briefed", "onboarding.temp_meeting_held")
 REQUIRED = ("title", "document_type", "level", "standard", "scope", "target_group", "revision_responsible",
             "approved_by", "effective_from", "review")
 CYCLE_FIELDS = {"key", "what", "responsible", "when", "per_department", "fulfilled_by"}

@@ -357,3 +357,26 @@ def test_the_arshjul_and_the_tilbudsplan_page_agree_on_the_december_duty(app, sh
                     if "-kompetenceudvikling-tilbudsplan-" in t.uid)
         assert task.fulfilled_by == "competence.tilbudsplan_written" and task.is_done
         assert CHECKS[task.fulfilled_by](head, home_row, task, date(2027, 1, 5)) == (True, None)
+
+
+def _revision_done(app, home_id, year):
+    with app.app_context():
+        tasks = guideline_tasks(db.session.get(Home, home_id), date(year, 1, 1), date(year, 12, 31))
+        return {t.due_on: t.is_done for t in tasks if "-kompetenceudvikling-revision-tilgange-metoder-" in t.uid}
+
+
+def test_the_december_revision_of_methods_is_done_by_next_years_plan_with_its_method_decisions(app, shipped,
+                                                                                              make_client):
+    """The seed revises approaches and methods in December, when the leader group writes next year's plan: a
+    finished plan without a single method decision writes the plan but revises nothing."""
+    leader = _login(make_client, "leder@x.dk")
+    assert _write(leader).status_code == 302
+    assert leader.post("/competence/tilbudsplan/finish?aar=2027").status_code == 302
+    assert _duty_done(app, shipped["home"], 2026) == {date(2026, 12, 31): True}
+    assert _revision_done(app, shipped["home"], 2026) == {date(2026, 12, 31): False}
+    assert _write(leader, body="## Kurser\n\nRettet.").status_code == 302  # a new draft revision
+    assert _decide(leader, shipped, "keep", shipped["krap"]).status_code == 302
+    assert _revision_done(app, shipped["home"], 2026) == {date(2026, 12, 31): False}  # a draft decides nothing
+    assert leader.post("/competence/tilbudsplan/finish?aar=2027").status_code == 302
+    assert _revision_done(app, shipped["home"], 2026) == {date(2026, 12, 31): True}
+    assert _revision_done(app, shipped["home"], 2027) == {date(2027, 12, 31): False}

@@ -94,6 +94,12 @@ def _tilbudsplan(client, home, task, today):
     return "Færdiggjort " in html, None
 
 
+
+def _methods_revised(client, home, task, today):
+    """Next year's tilbudsplan, finished, with its method decisions (the December revision)."""
+    html = client.get(f"/competence/tilbudsplan?aar={task.due_on.year + 1}").get_data(as_text=True)
+    return "Færdiggjort " in html and any(label in html for label in ("Fastholdes", "Udfases", "Indføres")), None
+
 CHECKS = {
     "competence.plan_approved": _plan_approved,
     "competence.tilbudsplan_presented": _tilbudsplan_presented,
@@ -106,6 +112,7 @@ CHECKS = {
     "onboarding.temp_meeting_held": _temp_meeting,
     "competence.plan_written": _plan,
     "competence.tilbudsplan_written": _tilbudsplan,
+    "competence.methods_revised": _methods_revised,
 }
 _TASKS: list = []
 
