@@ -26,6 +26,11 @@ ENGLISH = ("This field", "Not a valid", "Field must", "Invalid", "is required", 
 ENGLISH_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
 #: Text that may hold words of any language: e-mail addresses (names and domains) and addresses.
 NOT_WORDS = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+|/\S*")
+#: Dates a Danish reader must never meet: ISO (2026-08-09) and day/month year (1/10 2026, 1/10/2026). Running text
+#: says "1. oktober 2026", a table "01.10.2026" (app/web.py); ISO belongs in attributes and input values only.
+FOREIGN_DATES = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])|(?<![\d/])\d{1,2}/\d{1,2}[/ ]\d{4}(?![\d/])")
+#: Text that may hold digits that are no date: e-mail addresses and full addresses (a feed's URL).
+NOT_DATES = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+")
 
 
 @dataclass
@@ -39,6 +44,8 @@ class Walk:
     duplicate_ids: list[tuple[str, list[str]]] = field(default_factory=list)
     #: (url, the names of form fields nothing labels: no <label for>, no wrapping label, no aria-label).
     unlabelled: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: (url, the ISO or day/month-year dates in its visible text).
+    dates: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 class _Text(HTMLParser):
@@ -92,11 +99,6 @@ def _parse(html: str) -> _Text:
     return parser
 
 
-def visible_text(html: str) -> tuple[str, list[str]]:
-    parser = _parse(html)
-    return " ".join(parser.parts), parser.links
-
-
 def _form_problems(parser: _Text) -> tuple[list[str], list[str]]:
     """(ids used more than once, names of fields without a label) on a page."""
     counts = Counter(parser.ids)
@@ -106,6 +108,10 @@ def _form_problems(parser: _Text) -> tuple[list[str], list[str]]:
 
 def english_in(text: str) -> list[str]:
     return sorted(set(ENGLISH_PATTERN.findall(NOT_WORDS.sub(" ", text))))
+
+
+def foreign_dates_in(text: str) -> list[str]:
+    return sorted(set(FOREIGN_DATES.findall(NOT_DATES.sub(" ", text))))
 
 
 def _near_today(query: str, years: int) -> bool:
@@ -134,6 +140,8 @@ def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
             text, targets = " ".join(parser.parts), parser.links
             if words := english_in(text):
                 result.english.append((url, words))
+            if dates := foreign_dates_in(text):
+                result.dates.append((url, dates))
             duplicates, unlabelled = _form_problems(parser)
             if duplicates:
                 result.duplicate_ids.append((url, duplicates))
