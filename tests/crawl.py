@@ -31,6 +31,11 @@ NOT_WORDS = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+|/\S*")
 FOREIGN_DATES = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])|(?<![\d/])\d{1,2}/\d{1,2}[/ ]\d{4}(?![\d/])")
 #: Text that may hold digits that are no date: e-mail addresses and full addresses (a feed's URL).
 NOT_DATES = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+")
+#: Status shown in colour must be said in words too (WCAG 1.4.1): a badge or traffic light holds its own text (or an
+#: aria-label), and a row marked in colour by its status (a coloured border or text) holds one that says it.
+SIGNS = {"badge", "light", "status-text"}  # status-text: a visually hidden word where a heading says it to the eye
+COLOURED_ROWS = re.compile(r"^(?:overdue|soon|due|done|todo|talk-\w+|row-\w+)$")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Walk:
     unlabelled: list[tuple[str, list[str]]] = field(default_factory=list)
     #: (url, the ISO or day/month-year dates in its visible text).
     dates: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: (url, the badges and lights without words, and the rows coloured by a status no badge on them names).
+    colour_only: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 class _Text(HTMLParser):
@@ -60,8 +67,10 @@ class _Text(HTMLParser):
         self.ids: list[str] = []
         self.label_for: set[str] = set()
         self.fields: list[tuple[str, str, bool]] = []  # (id, name, labelled by itself or a wrapping label)
+        self.colour_only: list[str] = []
         self._hidden = 0
         self._in_label = 0
+        self._open: list[list] = []  # [tag, "sign"/"row"/None, where its text starts, what it is, named]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -81,16 +90,39 @@ class _Text(HTMLParser):
         self.parts.extend(attrs[a] for a in self.SPOKEN if attrs.get(a))
         if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
             self.parts.append(attrs["value"])
+        if tag not in VOID:
+            classes = (attrs.get("class") or "").split()
+            kind = ("sign" if SIGNS & set(classes) else
+                    "row" if tag in ("tr", "li") and any(COLOURED_ROWS.match(c) for c in classes) else None)
+            self._open.append([tag, kind, len(self.parts), f"{tag}.{'.'.join(classes)}",
+                               bool(attrs.get("aria-label"))])
 
     def handle_endtag(self, tag):
         if tag == "label" and self._in_label:
             self._in_label -= 1
+        if any(entry[0] == tag for entry in self._open):
+            while True:
+                entry = self._open.pop()
+                self._close(entry)
+                if entry[0] == tag:
+                    break
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
 
     def handle_data(self, data):
         if not self._hidden:
             self.parts.append(data)
+
+    def _close(self, entry: list) -> None:
+        _tag, kind, start, what, named = entry
+        if kind == "sign":
+            if named or "".join(self.parts[start:]).strip():
+                for row in self._open:
+                    row[4] = row[4] or row[1] == "row"
+            else:
+                self.colour_only.append(what)
+        elif kind == "row" and not named:
+            self.colour_only.append(f"{what} without a badge")
 
 
 def _parse(html: str) -> _Text:
@@ -142,6 +174,8 @@ def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
                 result.english.append((url, words))
             if dates := foreign_dates_in(text):
                 result.dates.append((url, dates))
+            if parser.colour_only:
+                result.colour_only.append((url, sorted(set(parser.colour_only))))
             duplicates, unlabelled = _form_problems(parser)
             if duplicates:
                 result.duplicate_ids.append((url, duplicates))
