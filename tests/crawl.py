@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -151,36 +152,26 @@ def _near_today(query: str, years: int) -> bool:
                for value in parse_qs(query).get("aar", []))
 
 
-def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
-    """Every page reachable from `start`; a redirect is followed like a link."""
-    result, queue = Walk(), deque([(start, start)])
-    while queue and len(result.seen) < limit:
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def pages(client, start: str = "/", years: int = 2) -> Iterator[tuple[str, str, object, _Text | None]]:
+    """Every address reachable from `start`, breadth first, as (url, the page that links to it, the response, the
+    parsed page if it is an HTML page, else None). A redirect is followed like a link; leave the loop to stop."""
+    seen, queue = set(), deque([(start, start)])
+    while queue:
         url, source = queue.popleft()
-        if url in result.seen:
+        if url in seen:
             continue
-        result.seen.add(url)
+        seen.add(url)
         response = client.get(url)
-        if response.status_code in (301, 302, 303, 307, 308):
+        parser, targets = None, []
+        if response.status_code in REDIRECTS:
             targets = [response.headers["Location"]]
-        elif response.status_code != 200:
-            result.failed.append((url, response.status_code, source))
-            continue
-        elif response.mimetype != "text/html":
-            continue
-        else:
+        elif response.status_code == 200 and response.mimetype == "text/html":
             parser = _parse(response.get_data(as_text=True))
-            text, targets = " ".join(parser.parts), parser.links
-            if words := english_in(text):
-                result.english.append((url, words))
-            if dates := foreign_dates_in(text):
-                result.dates.append((url, dates))
-            if parser.colour_only:
-                result.colour_only.append((url, sorted(set(parser.colour_only))))
-            duplicates, unlabelled = _form_problems(parser)
-            if duplicates:
-                result.duplicate_ids.append((url, duplicates))
-            if unlabelled:
-                result.unlabelled.append((url, unlabelled))
+            targets = parser.links
+        yield url, source, response, parser
         for target in targets:
             parts = urlsplit(urljoin(url, target))
             if parts.scheme not in ("", "http") or parts.netloc not in ("", "localhost"):
@@ -188,7 +179,30 @@ def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
             if not _near_today(parts.query, years):
                 continue
             local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if not local.startswith(SKIP_PREFIXES) and local not in result.seen:
+            if not local.startswith(SKIP_PREFIXES) and local not in seen:
                 queue.append((local, url))
-    assert not queue, f"the walk stopped at {limit} pages"
+
+
+def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
+    """Every page reachable from `start`, with what is wrong on each."""
+    result = Walk()
+    for url, source, response, parser in pages(client, start, years):
+        assert len(result.seen) < limit, f"the walk stopped at {limit} pages"
+        result.seen.add(url)
+        if response.status_code not in (200, *REDIRECTS):
+            result.failed.append((url, response.status_code, source))
+        if parser is None:
+            continue
+        text = " ".join(parser.parts)
+        if words := english_in(text):
+            result.english.append((url, words))
+        if dates := foreign_dates_in(text):
+            result.dates.append((url, dates))
+        if parser.colour_only:
+            result.colour_only.append((url, sorted(set(parser.colour_only))))
+        duplicates, unlabelled = _form_problems(parser)
+        if duplicates:
+            result.duplicate_ids.append((url, duplicates))
+        if unlabelled:
+            result.unlabelled.append((url, unlabelled))
     return result

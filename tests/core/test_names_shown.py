@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app import clock
@@ -63,6 +64,9 @@ def test_the_employee_list_and_its_export_name_exactly_whom_the_viewer_may_open(
     lines = list(csv.reader(io.StringIO(sheet), delimiter=";"))
     assert {line[0] for line in lines[1:-1]} == openable
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4}", lines[1][6])  # the table date, not ISO
+    sheet = load_workbook(io.BytesIO(client.get("/people/export.xlsx?status=all").data)).active
+    assert {r[0].value for r in sheet.iter_rows(min_row=2)} - {"I alt"} == openable
+    assert sheet.cell(row=2, column=7).number_format == "DD.MM.YYYY"  # a date cell, shown as 01.10.2026
 
 
 def _child_and_team(app):
