@@ -8,7 +8,8 @@ breaks the file.
   them (openpyxl raises ``IllegalCharacterError``), and they mean nothing in a csv cell. The forms refuse them
   (``app.forms``), but data stored before that, or by an import, must still export.
 
-Numbers, dates and None pass through unchanged, so numbers stay numbers.
+Numbers, dates and None pass through unchanged, so numbers stay numbers and dates dates; a date shows as a table
+date does, 01.10.2026 (`app.web.tabledate`): in xlsx by the cell's number format, in csv as that text.
 
 `Table` and `respond` write a table as Excel (.xlsx) or CSV with Danish headers, totals at the bottom. CSV is
 semicolon-separated UTF-8 with a BOM, with decimal commas, which is what Danish Excel opens as is.
@@ -20,6 +21,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from flask import Response, abort
@@ -27,6 +29,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Excel's number format for `app.web.tabledate`'s 01.10.2026.
+XLSX_DATE = "DD.MM.YYYY"
 
 #: Characters no cell may hold: C0 controls except tab, newline and carriage return, DEL and the C1 controls.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -89,6 +93,8 @@ def to_xlsx(table: Table) -> bytes:
         for number in column:
             if isinstance(number.value, float):
                 number.number_format = "#,##0.00"
+            elif isinstance(number.value, date):
+                number.number_format = XLSX_DATE
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -99,6 +105,10 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, Decimal | float | int) and not isinstance(value, bool):
         return str(value).replace(".", ",")
+    if isinstance(value, date):
+        from app.web import tabledate
+
+        return tabledate(value)
     return cell(str(value))
 
 

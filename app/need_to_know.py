@@ -13,6 +13,11 @@ Every list, report, PDF, export, e-mail and feed asks a `View` which rows to sho
 - A row about a subject the viewer may not open is left out, except a task the viewer is responsible for, which
   keeps its title without the name. A row links to its subject only if the viewer may open it (no link ends in
   "Ingen adgang").
+- Work information, the one exception for colleagues (`may_see_contact_team`): whoever may open a child's record,
+  a temp's handover page included, sees the names of the child's contact team: they are the colleagues to ask
+  about the child, not content about them. The names link nowhere a viewer may not follow.
+- A list of colleagues (the employee list and its export) names exactly those the viewer may open there
+  (`people.view`, as a query `app.people.policy.people_scope`); every name shown links to the person.
 - Nothing that leaves the app (calendar feed, e-mail) names a child: it passes through other systems, where a
   read can be neither limited nor logged. A colleague's name goes out only to someone who may open that person.
 """
@@ -47,6 +52,12 @@ def may_see_subject(viewer, kind: str | None, subject) -> bool:
         return can(viewer, "appraisals.view_profile", subject) and (
             subject.id == viewer.id or is_head(viewer) or _leads(viewer, subject))
     return False
+
+
+def may_see_contact_team(viewer, child) -> bool:
+    """Whether the viewer sees the names of the child's contact team: work information for whoever may open the
+    child's record (a temp asks them about the handover), though the viewer may open none of their records."""
+    return may_see_subject(viewer, CHILD, child)
 
 
 def _leads(viewer, person) -> bool:

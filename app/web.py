@@ -39,14 +39,25 @@ def render_fragment(template: str, **context) -> Markup:
 
 
 def dadate(value: date | datetime | None, fmt: str = "long") -> str:
-    """1. oktober 2026 (fmt="short" gives 01.10.2026)."""
+    """1. oktober 2026, the date in running text (fmt="short" is `tabledate`)."""
+    if fmt == "short":
+        return tabledate(value)
     if value is None:
         return "–"
     if isinstance(value, datetime):
         value = clock.to_local(value).date()
-    if fmt == "short":
-        return value.strftime("%d.%m.%Y")
     return _danish_long_date(value)
+
+
+def tabledate(value: date | datetime | None, time: bool = False) -> str:
+    """01.10.2026, the one date format of table cells and spreadsheets (with `time`: 01.10.2026 kl. 14.05)."""
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        local = clock.to_local(value)
+        text = local.strftime("%d.%m.%Y")
+        return f"{text} kl. {local.strftime('%H.%M')}" if time else text
+    return value.strftime("%d.%m.%Y")
 
 
 def dadatetime(value: datetime | None) -> str:
@@ -90,7 +101,7 @@ def genitive(name: str | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(dadate=dadate, dadatetime=dadatetime, daymonth=daymonth,
+    app.jinja_env.filters.update(dadate=dadate, tabledate=tabledate, dadatetime=dadatetime, daymonth=daymonth,
                                  monthname=monthname, kroner=kroner, danumber=danumber, genitive=genitive)
     app.jinja_env.globals.update(can=can, current_date=clock.today, format_datetime=format_datetime,
                                  link=link, may_follow=may_follow)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -26,6 +27,16 @@ ENGLISH = ("This field", "Not a valid", "Field must", "Invalid", "is required", 
 ENGLISH_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
 #: Text that may hold words of any language: e-mail addresses (names and domains) and addresses.
 NOT_WORDS = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+|/\S*")
+#: Dates a Danish reader must never meet: ISO (2026-08-09) and day/month year (1/10 2026, 1/10/2026). Running text
+#: says "1. oktober 2026", a table "01.10.2026" (app/web.py); ISO belongs in attributes and input values only.
+FOREIGN_DATES = re.compile(r"(?<![\d-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])|(?<![\d/])\d{1,2}/\d{1,2}[/ ]\d{4}(?![\d/])")
+#: Text that may hold digits that are no date: e-mail addresses and full addresses (a feed's URL).
+NOT_DATES = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+")
+#: Status shown in colour must be said in words too (WCAG 1.4.1): a badge or traffic light holds its own text (or an
+#: aria-label), and a row marked in colour by its status (a coloured border or text) holds one that says it.
+SIGNS = {"badge", "light", "status-text"}  # status-text: a visually hidden word where a heading says it to the eye
+COLOURED_ROWS = re.compile(r"^(?:overdue|soon|due|done|todo|talk-\w+|row-\w+)$")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 @dataclass
@@ -39,6 +50,10 @@ class Walk:
     duplicate_ids: list[tuple[str, list[str]]] = field(default_factory=list)
     #: (url, the names of form fields nothing labels: no <label for>, no wrapping label, no aria-label).
     unlabelled: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: (url, the ISO or day/month-year dates in its visible text).
+    dates: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: (url, the badges and lights without words, and the rows coloured by a status no badge on them names).
+    colour_only: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 class _Text(HTMLParser):
@@ -53,8 +68,10 @@ class _Text(HTMLParser):
         self.ids: list[str] = []
         self.label_for: set[str] = set()
         self.fields: list[tuple[str, str, bool]] = []  # (id, name, labelled by itself or a wrapping label)
+        self.colour_only: list[str] = []
         self._hidden = 0
         self._in_label = 0
+        self._open: list[list] = []  # [tag, "sign"/"row"/None, where its text starts, what it is, named]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -74,10 +91,22 @@ class _Text(HTMLParser):
         self.parts.extend(attrs[a] for a in self.SPOKEN if attrs.get(a))
         if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
             self.parts.append(attrs["value"])
+        if tag not in VOID:
+            classes = (attrs.get("class") or "").split()
+            kind = ("sign" if SIGNS & set(classes) else
+                    "row" if tag in ("tr", "li") and any(COLOURED_ROWS.match(c) for c in classes) else None)
+            self._open.append([tag, kind, len(self.parts), f"{tag}.{'.'.join(classes)}",
+                               bool(attrs.get("aria-label"))])
 
     def handle_endtag(self, tag):
         if tag == "label" and self._in_label:
             self._in_label -= 1
+        if any(entry[0] == tag for entry in self._open):
+            while True:
+                entry = self._open.pop()
+                self._close(entry)
+                if entry[0] == tag:
+                    break
         if tag in ("script", "style", "template") and self._hidden:
             self._hidden -= 1
 
@@ -85,16 +114,22 @@ class _Text(HTMLParser):
         if not self._hidden:
             self.parts.append(data)
 
+    def _close(self, entry: list) -> None:
+        _tag, kind, start, what, named = entry
+        if kind == "sign":
+            if named or "".join(self.parts[start:]).strip():
+                for row in self._open:
+                    row[4] = row[4] or row[1] == "row"
+            else:
+                self.colour_only.append(what)
+        elif kind == "row" and not named:
+            self.colour_only.append(f"{what} without a badge")
+
 
 def _parse(html: str) -> _Text:
     parser = _Text()
     parser.feed(html)
     return parser
-
-
-def visible_text(html: str) -> tuple[str, list[str]]:
-    parser = _parse(html)
-    return " ".join(parser.parts), parser.links
 
 
 def _form_problems(parser: _Text) -> tuple[list[str], list[str]]:
@@ -108,37 +143,35 @@ def english_in(text: str) -> list[str]:
     return sorted(set(ENGLISH_PATTERN.findall(NOT_WORDS.sub(" ", text))))
 
 
+def foreign_dates_in(text: str) -> list[str]:
+    return sorted(set(FOREIGN_DATES.findall(NOT_DATES.sub(" ", text))))
+
+
 def _near_today(query: str, years: int) -> bool:
     return all(not value.isdigit() or abs(int(value) - clock.today().year) <= years
                for value in parse_qs(query).get("aar", []))
 
 
-def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
-    """Every page reachable from `start`; a redirect is followed like a link."""
-    result, queue = Walk(), deque([(start, start)])
-    while queue and len(result.seen) < limit:
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def pages(client, start: str = "/", years: int = 2) -> Iterator[tuple[str, str, object, _Text | None]]:
+    """Every address reachable from `start`, breadth first, as (url, the page that links to it, the response, the
+    parsed page if it is an HTML page, else None). A redirect is followed like a link; leave the loop to stop."""
+    seen, queue = set(), deque([(start, start)])
+    while queue:
         url, source = queue.popleft()
-        if url in result.seen:
+        if url in seen:
             continue
-        result.seen.add(url)
+        seen.add(url)
         response = client.get(url)
-        if response.status_code in (301, 302, 303, 307, 308):
+        parser, targets = None, []
+        if response.status_code in REDIRECTS:
             targets = [response.headers["Location"]]
-        elif response.status_code != 200:
-            result.failed.append((url, response.status_code, source))
-            continue
-        elif response.mimetype != "text/html":
-            continue
-        else:
+        elif response.status_code == 200 and response.mimetype == "text/html":
             parser = _parse(response.get_data(as_text=True))
-            text, targets = " ".join(parser.parts), parser.links
-            if words := english_in(text):
-                result.english.append((url, words))
-            duplicates, unlabelled = _form_problems(parser)
-            if duplicates:
-                result.duplicate_ids.append((url, duplicates))
-            if unlabelled:
-                result.unlabelled.append((url, unlabelled))
+            targets = parser.links
+        yield url, source, response, parser
         for target in targets:
             parts = urlsplit(urljoin(url, target))
             if parts.scheme not in ("", "http") or parts.netloc not in ("", "localhost"):
@@ -146,7 +179,30 @@ def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
             if not _near_today(parts.query, years):
                 continue
             local = parts.path + (f"?{parts.query}" if parts.query else "")
-            if not local.startswith(SKIP_PREFIXES) and local not in result.seen:
+            if not local.startswith(SKIP_PREFIXES) and local not in seen:
                 queue.append((local, url))
-    assert not queue, f"the walk stopped at {limit} pages"
+
+
+def walk(client, start: str = "/", limit: int = 2000, years: int = 2) -> Walk:
+    """Every page reachable from `start`, with what is wrong on each."""
+    result = Walk()
+    for url, source, response, parser in pages(client, start, years):
+        assert len(result.seen) < limit, f"the walk stopped at {limit} pages"
+        result.seen.add(url)
+        if response.status_code not in (200, *REDIRECTS):
+            result.failed.append((url, response.status_code, source))
+        if parser is None:
+            continue
+        text = " ".join(parser.parts)
+        if words := english_in(text):
+            result.english.append((url, words))
+        if dates := foreign_dates_in(text):
+            result.dates.append((url, dates))
+        if parser.colour_only:
+            result.colour_only.append((url, sorted(set(parser.colour_only))))
+        duplicates, unlabelled = _form_problems(parser)
+        if duplicates:
+            result.duplicate_ids.append((url, duplicates))
+        if unlabelled:
+            result.unlabelled.append((url, unlabelled))
     return result

@@ -24,6 +24,7 @@ from app.cache import cached
 from app.children.models import Child, ContactTeamMember, HandoverRead, IndividualPlanUpdate, PhysioReferral
 from app.children.services import check_children, summary_for
 from app.extensions import db
+from app.need_to_know import may_see_contact_team
 from app.people.models import Department
 from app.web import render_fragment
 
@@ -144,7 +145,7 @@ def _build_child_page(child: Child, today: date) -> ChildPageParts:
             IndividualPlanUpdate.updated_by)).where(IndividualPlanUpdate.child_id == child.id,
                                                     IndividualPlanUpdate.updated_on <= today)
         .order_by(IndividualPlanUpdate.updated_on.desc(), IndividualPlanUpdate.id.desc()).limit(1))
-    team = current_team(child, today)
+    team = current_team(child, today) if may_see_contact_team(current_user, child) else []
     referrals = db.session.scalars(
         select(PhysioReferral).options(selectinload(PhysioReferral.plan_updates))
         .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()

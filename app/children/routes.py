@@ -44,6 +44,7 @@ from app.children.operations import (
     update_child,
 )
 from app.extensions import db
+from app.need_to_know import may_see_contact_team
 from app.onboarding.temps import active_restrictions
 from app.params import int_arg
 from app.people.models import Department, Membership, User
@@ -132,7 +133,8 @@ def show(child_id: int):
     if current_user.is_temp:
         plan, has_read = pages.handover_status([child]).get(child.id, (None, False))
         return _page(child, "temp", "children/show_temp.html", plan=plan, has_read=has_read,
-                     team=pages.current_team(child, clock.today()),
+                     team=pages.current_team(child, clock.today())
+                     if may_see_contact_team(current_user, child) else [],
                      restrictions=active_restrictions(current_user.home_id))
     return _page(child, "page", "children/show.html", parts=pages.child_page(child))
 

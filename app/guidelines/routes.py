@@ -27,6 +27,7 @@ from app.guidelines.services import (
 )
 from app.params import int_arg
 from app.permissions import authorize, can
+from app.web import dadate
 
 
 def _guideline_or_404(slug: str):
@@ -147,7 +148,7 @@ def approve_view(slug: str):
         abort(403)
     db.session.commit()
     flash(f"Version {version.number} er godkendt og gældende. Næste revision: "
-          f"{guideline.next_review_on.strftime('%d.%m.%Y')}.", "success")
+          f"{dadate(guideline.next_review_on)}.", "success")
     return redirect(url_for("guidelines.show", slug=slug))
 
 

@@ -10,6 +10,7 @@ from app.onboarding import bp, pages
 from app.onboarding.forms import MeetingForm
 from app.onboarding.services import OnboardingError, record_meeting
 from app.permissions import requires
+from app.web import dadate
 
 
 @bp.route("/meetings", methods=["GET", "POST"])
@@ -34,7 +35,7 @@ def meetings():
         else:
             db.session.commit()
             flash(_("Vikarmødet den %(day)s er registreret med %(count)d deltagere.",
-                    day=meeting.held_on.strftime("%d.%m.%Y"), count=len(form.attendees.data or [])), "success")
+                    day=dadate(meeting.held_on), count=len(form.attendees.data or [])), "success")
             return redirect(url_for("onboarding.meetings"))
     months = current_user.home.setting("temp_meeting_months")
     return render_template("onboarding/meetings.html", form=form, past=pages.past_meetings_html(current_user.home_id),

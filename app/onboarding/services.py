@@ -26,7 +26,7 @@ from app.onboarding.models import (
 from app.onboarding.temps import items_for
 from app.people.constants import EmploymentType, Role
 from app.people.models import Membership, User
-from app.web import genitive
+from app.web import dadate, genitive
 
 #: How far back a temp meeting can be recorded.
 MEETING_LOOKBACK_DAYS = 2 * 366
@@ -359,7 +359,7 @@ def record_meeting(home_id: int, *, held_on: date, department_id: int | None, at
     db.session.flush()
     db.session.add_all([TempMeetingAttendance(meeting_id=meeting.id, user_id=i) for i in sorted(attendee_ids)])
     db.session.flush()
-    record("onboarding.temp_meeting_recorded", meeting, summary=f"Vikarmøde {held_on.isoformat()}", actor=actor,
+    record("onboarding.temp_meeting_recorded", meeting, summary=f"Vikarmøde {dadate(held_on)}", actor=actor,
            attendees=len(attendee_ids), department_id=department_id)
     emit("onboarding.temp_meeting_held", home_id=home_id, on=held_on, year=held_on.year,
          department_id=department_id)

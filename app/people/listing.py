@@ -1,7 +1,9 @@
 """The employee list as plain rows, cached per data version (app/cache.py): many leaders open it, few change it.
 
-The rows are the same for everyone in the home; which names link to the person's page is not (a department
-leader opens only the people of his own departments), so the rendered rows are kept per set of linked people."""
+Who is named follows who may be opened (`people.view`, as a query: `people_scope`): the head and the administrator
+see the whole home, a department leader himself and the people of his departments, so the rows are kept per home
+and scope. Every name shown links to the person's page (app/links.py); the rendered rows are kept per set of
+linked people."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from app.extensions import db
 from app.links import may_follow
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.models import Department, Membership, User
+from app.people.policy import people_scope
 from app.web import render_fragment
 
 PAGE_SIZE = 50
@@ -63,22 +66,41 @@ def listing(home_id: int, *, q: str, department_id: int | None, status: str, pag
             viewer) -> Listing:
     """One page of the home's people (status: current, left or all), sorted the Danish way; a name links to the
     person's page only where the viewer may open it (app/links.py)."""
-    key = (home_id, q, department_id, status, page)
-    data = cached("people.listing", key, lambda: _build(home_id, q, department_id, status, page, today), home=home_id)
+    scope = _Scope.of(viewer)
+    key = (home_id, q, department_id, status, page, scope)
+    data = cached("people.listing", key, lambda: _build(home_id, q, department_id, status, page, today, scope),
+                  home=home_id)
     linked = frozenset(r.id for r in data.rows if may_follow("people.show", r, viewer))
     rows_html = cached("people.listing_rows", (*key, tuple(sorted(linked))),
                        lambda: render_fragment("people/_rows.html", rows=data.rows, linked=linked), home=home_id)
     return Listing(data.total, rows_html, data.departments)
 
 
-def all_rows(home_id: int, *, q: str, department_id: int | None, status: str, today: date) -> Rows:
-    """Every person the list shows with these filters, on one sheet (the export)."""
-    return _build(home_id, q, department_id, status, 1, today, page_size=None)
+def all_rows(home_id: int, *, q: str, department_id: int | None, status: str, today: date, viewer) -> Rows:
+    """Every person the list shows this viewer with these filters, on one sheet (the export)."""
+    return _build(home_id, q, department_id, status, 1, today, _Scope.of(viewer), page_size=None)
 
 
-def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date,
+@dataclass(frozen=True)
+class _Scope:
+    """Whom a viewer's list names: `departments` None for the whole home, else those departments' people and
+    the viewer (`people_scope`)."""
+
+    departments: frozenset[int] | None
+    viewer_id: int | None
+
+    @classmethod
+    def of(cls, viewer) -> _Scope:
+        departments = people_scope(viewer)
+        return cls(departments, None if departments is None else viewer.id)
+
+
+def _build(home_id: int, q: str, department_id: int | None, status: str, page: int, today: date, scope: _Scope,
            page_size: int | None = PAGE_SIZE) -> Rows:
     query = select(User).where(User.home_id == home_id)
+    if scope.departments is not None:
+        query = query.where(or_(User.id == scope.viewer_id, User.id.in_(
+            select(Membership.user_id).where(Membership.department_id.in_(sorted(scope.departments))))))
     if status == "current":
         query = query.where(or_(User.left_on.is_(None), User.left_on > today))
     elif status == "left":
@@ -105,7 +127,9 @@ def _build(home_id: int, q: str, department_id: int | None, status: str, page: i
         )
         for p in people
     )
-    departments = tuple((row.id, row.name) for row in db.session.execute(
-        select(Department.id, Department.name).where(Department.home_id == home_id).order_by(Department.name_sort_key)
-    ))
+    departments = select(Department.id, Department.name).where(Department.home_id == home_id)
+    if scope.departments is not None:
+        departments = departments.where(Department.id.in_(sorted(scope.departments)))
+    departments = tuple((row.id, row.name) for row in db.session.execute(departments.order_by(
+        Department.name_sort_key)))
     return Rows(total, rows, departments)

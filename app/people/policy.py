@@ -38,6 +38,15 @@ def view_person(user, person) -> bool:
     return leads_any_of(user, person.department_ids)
 
 
+def people_scope(user) -> frozenset[int] | None:
+    """`people.view` as a filter for a list of people (the employee list and its export, which name only those the
+    viewer may open): None for every person of the home (the head, the administrator), else the departments whose
+    people the viewer may open (a leader's own, nobody's for anyone else), besides the viewer."""
+    if is_head(user) or is_admin(user):
+        return None
+    return frozenset(user.department_ids) if user.has_role(Role.DEPARTMENT_LEADER) else frozenset()
+
+
 @rule("people.start_code")
 def issue_start_code(user, person) -> bool:
     """Whoever holds a new start code can log in as the person, so it is issued only by someone who may grant

@@ -59,10 +59,12 @@ def index():
 @login_required
 @requires("people.list")
 def export(fmt: str):
-    """The list as a spreadsheet, with the page's filters: the same people and columns as the page shows."""
+    """The list as a spreadsheet, with the page's filters: the same people (those the viewer may open) and columns
+    as the page shows."""
     status = request.args.get("status", "current")
     rows = all_rows(current_user.home_id, q=request.args.get("q", "").strip()[:100],
-                    department_id=int_arg("afdeling"), status=status, today=clock.today()).rows
+                    department_id=int_arg("afdeling"), status=status, today=clock.today(),
+                    viewer=current_user).rows
     table = Table("Medarbejdere", ["Navn", "Afdelinger", "Ansættelse", "Faggruppe", "Faglært", "Roller",
                                    "Ansat fra", "Fratrådt"])
     table.rows.extend([r.name, r.departments, r.employment, r.profession, "Ja" if r.is_skilled else "Nej", r.roles,

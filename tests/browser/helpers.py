@@ -20,3 +20,21 @@ def menu_link(page, name: str, group: str | None = None):
     if group:
         nav.locator("summary", has_text=group).click()
     return nav.get_by_role("link", name=name, exact=True)
+
+
+FOCUSED = """([selector, within, text]) => {
+  const el = document.activeElement;
+  if (!el || !el.matches(selector)) return false;
+  const box = within ? el.closest(within) : el;
+  return !text || (box !== null && box.textContent.includes(text));
+}"""
+
+
+def tab_to(page, selector: str, text: str | None = None, within: str | None = None, limit: int = 150) -> None:
+    """Press Tab until the focused element matches `selector` (and holds `text`, or sits in a `within` element
+    that does); a control Tab never reaches fails the test."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED, [selector, within, text]):
+            return
+    raise AssertionError(f"Tab never reached {selector} {text or ''}")

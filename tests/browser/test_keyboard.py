@@ -8,27 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app import clock
-from tests.browser.helpers import login
+from tests.browser.helpers import login, tab_to
 
 pytestmark = pytest.mark.browser
-
-
-FOCUSED = """([selector, within, text]) => {
-  const el = document.activeElement;
-  if (!el || !el.matches(selector)) return false;
-  const box = within ? el.closest(within) : el;
-  return !text || (box !== null && box.textContent.includes(text));
-}"""
-
-
-def tab_to(page, selector: str, text: str | None = None, within: str | None = None, limit: int = 150) -> None:
-    """Press Tab until the focused element matches `selector` (and holds `text`, or sits in a `within` element
-    that does); a control Tab never reaches fails the test."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate(FOCUSED, [selector, within, text]):
-            return
-    raise AssertionError(f"Tab never reached {selector} {text or ''}")
 
 
 def test_a_course_wish_is_sent_with_the_keyboard_only(demo, page, live_server, set_today):

@@ -49,10 +49,10 @@ def test_head_reads_the_report_and_an_exceptions_list(demo, page, live_server, t
     rows = page.locator("table.quality-table tbody tr")
     expect(rows).to_have_count(3)
     mu = rows.filter(has_text="MU-samtaler inden for 12 måneder")
-    expect(mu.locator(".light")).to_have_text("Grøn")
+    expect(mu.locator(".light")).to_have_text("Grøn: i orden")
     expect(mu).to_contain_text("19 af 20")
     wishes = rows.filter(has_text="Ønsker afleveret senest 1. oktober")
-    expect(wishes.locator(".light")).to_have_text("Rød")
+    expect(wishes.locator(".light")).to_have_text("Rød: kræver handling")
     expect(wishes).to_contain_text("60,0 %")
     expect(rows.filter(has_text="Vikarer ved seneste vikarmøde").locator(".light")).to_have_text("Ingen data")
     expect(mu).to_contain_text("Kun én måling")  # no snapshot yet: a trend needs two months
@@ -67,7 +67,7 @@ def test_head_reads_the_report_and_an_exceptions_list(demo, page, live_server, t
     expect(page).to_have_url(re.compile(r"/quality/\?afdeling=\d+"))
     expect(page.locator(".quality-scope")).to_contain_text("Fyrtårnet")
     expect(page.locator("table.quality-table tbody tr").filter(has_text="Ønsker afleveret").locator(".light")) \
-        .to_have_text("Grøn")
+        .to_have_text("Grøn: i orden")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Hent PDF").click()

@@ -37,7 +37,7 @@ def test_list_status_follows_a_new_plan(app, world, client):
     assert "1 mangler" in client.get("/children/").get_data(as_text=True)  # no plan yet
     assert client.post(f"/children/{world.child_id}/plan", data={"updated_on": "2026-06-10"}).status_code == 302
     html = client.get("/children/").get_data(as_text=True)
-    assert "I orden" in html and "10. september 2026" in html
+    assert "I orden" in html and "10.09.2026" in html
 
 
 def test_staff_of_another_department_do_not_get_the_cached_list(app, world, client, make_client):

@@ -208,6 +208,20 @@ def test_every_id_is_unique_and_every_field_labelled_on_every_page(walked, role)
     assert walk.unlabelled == [], walk.unlabelled
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_no_page_shows_an_iso_or_slashed_date(walked, role):
+    """Dates read "1. oktober 2026" in running text and "01.10.2026" in tables, never "2026-10-01" or "1/10 2026"
+    (ISO stays in <time datetime> and the values of date fields, which nobody reads as text)."""
+    assert walked(role).dates == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_status_shown_in_colour_is_said_in_words(walked, role):
+    """WCAG 2.1 1.4.1: every badge and traffic light holds text (or an aria-label), and every row marked in colour by
+    its status (overdue, soon, a talk's or an indicator's state) holds a badge or light that names the status."""
+    assert walked(role).colour_only == []
+
+
 def test_the_administrator_is_linked_to_no_content_about_people_or_children(walked):
     walk = walked("admin")
     own = {"/appraisals/profile", f"/appraisals/profile/{walk.ids['admin']}"}  # his own profile: no content
@@ -221,11 +235,17 @@ class _Site:
         "/": (200, '<a href="/a">A</a> <a href="/b?x=1&amp;y=2">B</a> <a href="https://else.where/c">C</a>'
                    ' <a href="/gammel">D</a> <a href="/static/app.css">css</a>'),
         "/a": (200, '<p>Skriv til edit@demo.dk</p><script>var Save = 1;</script><input type="submit" value="Submit">'
-                    '<input type="hidden" name="skjult"><input name="fri">'),
+                    '<input type="hidden" name="skjult"><input name="fri"><time datetime="2026-10-01">1. oktober</time>'
+                    '<input type="date" name="d" value="2026-10-01" aria-label="Dato"> Fra 2026-08-09, 3/4 opgaver'),
         "/b?x=1&y=2": (403, "Ingen adgang"),
         "/gammel": (302, "/ny"),
         "/ny": (200, '<span title="Delete" id="x">Slet</span><p id="x"></p><label>Navn <input name="navn"></label>'
-                     '<label for="by">By</label><input id="by" name="by"><input aria-label="Søg" name="q">'),
+                     '<label for="by">By</label><input id="by" name="by"><input aria-label="Søg" name="q">'
+                     '<td>01.10.2026</td><td>1/10 2026</td><td>1/10/2026</td>'
+                     '<table><tr class="overdue"><td>Bo</td><td><span class="badge badge-overdue">Overskredet</span>'
+                     '</td></tr><tr class="talk-due"><td>Ea<br></td></tr></table><span class="light light-red">'
+                     '<span class="light-dot" aria-hidden="true"></span></span><span class="badge" aria-label="Rød">'
+                     '</span><ul><li class="soon"><span class="badge"> </span></li></ul>'),
     }
 
     def get(self, url):
@@ -244,6 +264,9 @@ def test_the_walk_reports_refusals_and_english_but_not_addresses_or_scripts():
     assert walk.english == [("/a", ["Submit"]), ("/ny", ["Delete"])]
     assert walk.duplicate_ids == [("/ny", ["x"])]
     assert walk.unlabelled == [("/a", ["fri"])]
+    assert walk.dates == [("/a", ["2026-08-09"]), ("/ny", ["1/10 2026", "1/10/2026"])]
+    assert walk.colour_only == [("/ny", ["li.soon without a badge", "span.badge", "span.light.light-red",
+                                         "tr.talk-due without a badge"])]
 
 
 # Granting roles: (person edited, roles sent, expected status per role). "maja" is an employee; "self" is the

@@ -82,6 +82,18 @@ def test_danish_dates(app, value, expected):
         assert render_template_string("{{ v|dadate }}", v=value) == expected
 
 
+@pytest.mark.parametrize(("template", "value", "expected"), [
+    ("{{ v|tabledate }}", date(2026, 10, 1), "01.10.2026"),
+    ("{{ v|tabledate }}", datetime(2026, 10, 31, 23, 30, tzinfo=UTC), "01.11.2026"),  # Copenhagen's day
+    ("{{ v|tabledate(time=True) }}", datetime(2026, 3, 29, 12, 5, tzinfo=UTC), "29.03.2026 kl. 14.05"),
+    ("{{ v|tabledate }}", None, "–"),
+    ("{{ v|dadate('short') }}", date(2026, 1, 2), "02.01.2026"),  # the spreadsheets' cells: the same format
+])
+def test_table_dates(app, template, value, expected):
+    with app.test_request_context():
+        assert render_template_string(template, v=value) == expected
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (1234567, "1.234.567 kr."), (0, "0 kr."), (999, "999 kr."), (Decimal("4500.00"), "4.500 kr."),
     # øre are shown when there are any, so an amount reads back as it was entered

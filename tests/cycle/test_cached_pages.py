@@ -78,7 +78,7 @@ def test_scheduled_meetings_show_at_once_on_the_meetings_page_and_the_year(app, 
     assert "Årets Mini-MED-møder er ikke planlagt" in client.get("/cycle/").get_data(as_text=True)
     assert client.post("/cycle/moeder/ny", data={"held_on": "2026-02-12", "title": "Første"}).status_code == 302
     html = client.get("/cycle/moeder").get_data(as_text=True)
-    assert "12. februar 2026" in html and "Første" in html
+    assert "12.02.2026" in html and "Første" in html
     year = client.get("/cycle/").get_data(as_text=True)
     assert "Årets Mini-MED-møder er ikke planlagt" not in year
     assert "12. februar" in duties(year, "Mini-MED godkender fordelingen")[0][1]

@@ -91,4 +91,4 @@ def test_meetings_show_a_new_meeting_and_a_new_temp(app, org, make_client):
                                                          "attendees": [org.temp_id], "note": "Emner"})
     assert response.status_code == 302
     html = leader.get("/onboarding/meetings").get_data(as_text=True)
-    assert "5. marts 2026" in html and "Emner" in html
+    assert "05.03.2026" in html and "Emner" in html

@@ -50,7 +50,8 @@ def test_leader_records_a_meeting_and_the_event_fulfils_the_duty(app, org, make_
     assert {"name": "onboarding.temp_meeting_held", "home_id": org.home_id, "on": MEETING_DAY, "year": 2026,
             "department_id": None} in seen
     page = leader.get("/onboarding/meetings").get_data(as_text=True)
-    assert "5. marts 2026" in page and "Tina Vikar" in page
+    assert "05.03.2026" in page and "Tina Vikar" in page  # the table of meetings
+    assert "Vikarmødet den 5. marts 2026 er registreret" in page  # running text: the flash
 
 
 @pytest.mark.parametrize(("held_on", "message"), [
