@@ -171,7 +171,10 @@ def assign(person: User, template: ChecklistTemplate, actor: User | None, today:
 
 
 def auto_assign(person: User, today: date) -> Checklist | None:
-    """The checklist a new person gets for their employment type, if the home has a template for it."""
+    """The checklist a new person gets for their employment type, if the home has a template for it. Someone who
+    has left gets none (a leader correcting a former colleague's employment type starts no introduction)."""
+    if person.has_left(today):
+        return None
     template = active_template_for(person.home_id, person.employment_type, person.department_ids)
     if template is None or not template.items:
         return None
