@@ -2,7 +2,7 @@
 
 Both are counted by the database: the version in force per guideline is picked by a window function; the pairs
 of (person in the target group, version) and whether each is confirmed come from one UNION of the versions'
-target groups, counted there, and only the unconfirmed pairs are fetched, as the columns the exceptions show.
+target groups, counted there by window functions; only the unconfirmed pairs come back, as the columns shown.
 """
 
 from __future__ import annotations
@@ -117,10 +117,13 @@ def confirmed_by_target_group(home, department_id: int | None, on: date) -> Indi
         .where(*staff, or_(false(), *(_holds(code) for code in version.target_group)))
         for position, version in enumerate(versions)
     )).subquery()
-    total, met = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(pairs.c.confirmed), 0)).select_from(pairs)).one()
-    missing = db.session.execute(
-        select(pairs.c.user_id, pairs.c.name, pairs.c.title).where(pairs.c.confirmed == 0)
-        .order_by(pairs.c.position, pairs.c.sort_key, pairs.c.user_id)).all()
+    counted = select(pairs, func.count().over().label("total"), func.sum(pairs.c.confirmed).over().label("met"),
+                     func.row_number().over(order_by=(pairs.c.position, pairs.c.sort_key, pairs.c.user_id))
+                     .label("rank")).subquery()
+    # The first pair always comes back, so the totals arrive with the unconfirmed pairs in one statement.
+    rows = db.session.execute(select(counted).where(or_(counted.c.confirmed == 0, counted.c.rank == 1))
+                              .order_by(counted.c.rank)).all()
+    total, met = (rows[0].total, rows[0].met) if rows else (0, 0)
+    missing = [(r.user_id, r.name, r.title) for r in rows if not r.confirmed]
     return IndicatorResult(met=int(met), total=int(total), exceptions=[
         Finding(name, title, subject_kind=PERSON, subject_id=user_id) for user_id, name, title in missing])
