@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from flask import g, has_app_context
+from sqlalchemy import and_, case, event, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from app import clock
 from app.appraisals.models import (
@@ -178,8 +179,28 @@ def statuses(home_id: int, kind: str, on: date | None = None, department_ids: It
 def talk_statuses(home_id: int, kind: str, on: date | None = None,
                   department_ids: Iterable[int] | None = None) -> list[TalkStatus]:
     """`statuses` with each person as a `Colleague` row: the population, its latest complete and next planned
-    talk in one query (grouped subqueries of the home's talks joined to it), plus the home's first-talk setting."""
+    talk in one query (grouped subqueries of the home's talks joined to it), plus the home's first-talk setting.
+
+    The indicators and the talk tasks ask the same question in one request (or snapshot run): it is answered once
+    per application context and forgotten at the next flush, so a write is always seen."""
     on = on or clock.today()
+    key = (home_id, kind, on, None if department_ids is None else tuple(sorted(department_ids)))
+    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    if key not in memo:
+        memo[key] = _talk_statuses(home_id, kind, on, department_ids)
+    return list(memo[key])
+
+
+_MEMO = "kp_talk_statuses"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_statuses(session, flush_context) -> None:
+    if has_app_context():
+        g.pop(_MEMO, None)
+
+
+def _talk_statuses(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None) -> list[TalkStatus]:
     of_home = Talk.employee_id.in_(select(User.id).where(User.home_id == home_id))
     last = (select(Talk.employee_id, func.max(Talk.held_on).label("last_on"))
             .where(of_home, Talk.kind == kind, Talk.is_complete, Talk.held_on <= on)
