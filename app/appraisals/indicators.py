@@ -11,7 +11,7 @@ from app.appraisals.status import (
     neuro_deadline,
     neuro_population_query,
     neuro_statuses,
-    statuses,
+    talk_statuses,
 )
 from app.extensions import db
 from app.hooks import Finding, IndicatorResult, indicator
@@ -26,7 +26,7 @@ def _scope(department_id: int | None):
 
 
 def _talks(home, department_id: int | None, on: date, kind: str, reason_never: str) -> IndicatorResult:
-    rows = statuses(home.id, kind, on, _scope(department_id), with_departments=False)
+    rows = talk_statuses(home.id, kind, on, _scope(department_id))
     # Someone hired within the first-talk interval is not yet expected a talk, so they are not counted.
     counted = [r for r in rows if r.last_on is not None or r.status == OVERDUE]
     missing = [r for r in counted if r.status == OVERDUE]
@@ -39,7 +39,8 @@ def _talks(home, department_id: int | None, on: date, kind: str, reason_never: s
            GUIDELINE, order=60)
 def neuropedagogy(home, department_id: int | None, on: date) -> IndicatorResult:
     """Counts permanent skilled staff hired more than 3 years ago; met when it was offered or completed."""
-    people = db.session.scalars(neuro_population_query(home.id, on, _scope(department_id))
+    people = db.session.execute(neuro_population_query(home.id, on, _scope(department_id))
+                                .with_only_columns(User.id, User.name, User.hired_on)
                                 .order_by(User.name_sort_key, User.id)).all()
     people = [p for p in people if on > neuro_deadline(p.hired_on)]
     status = neuro_statuses(people, on)

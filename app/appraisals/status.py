@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from flask import g, has_app_context
+from sqlalchemy import and_, case, event, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from app import clock
 from app.appraisals.models import (
@@ -84,9 +86,18 @@ def classify(last_complete_on: date | None, hired_on: date, on: date, first_mont
     return OK
 
 
+class Colleague(NamedTuple):
+    """The columns of a person that a count or a task needs (see `talk_statuses`), instead of a loaded User."""
+
+    id: int
+    name: str
+    hired_on: date
+    home_id: int
+
+
 @dataclass(frozen=True)
 class TalkStatus:
-    person: User
+    person: User | Colleague
     kind: str
     last_on: date | None
     expected_on: date
@@ -163,6 +174,49 @@ def statuses(home_id: int, kind: str, on: date | None = None, department_ids: It
         query = query.options(selectinload(User.departments))
     people = db.session.scalars(query.order_by(User.name_sort_key, User.id)).all()
     return statuses_for(people, kind, on)
+
+
+def talk_statuses(home_id: int, kind: str, on: date | None = None,
+                  department_ids: Iterable[int] | None = None) -> list[TalkStatus]:
+    """`statuses` with each person as a `Colleague` row: the population, its latest complete and next planned
+    talk in one query (grouped subqueries of the home's talks joined to it), plus the home's first-talk setting.
+
+    The indicators and the talk tasks ask the same question in one request (or snapshot run): it is answered once
+    per application context and forgotten at the next flush, so a write is always seen."""
+    on = on or clock.today()
+    key = (home_id, kind, on, None if department_ids is None else tuple(sorted(department_ids)))
+    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    if key not in memo:
+        memo[key] = _talk_statuses(home_id, kind, on, department_ids)
+    return list(memo[key])
+
+
+_MEMO = "kp_talk_statuses"
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_statuses(session, flush_context) -> None:
+    if has_app_context():
+        g.pop(_MEMO, None)
+
+
+def _talk_statuses(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None) -> list[TalkStatus]:
+    of_home = Talk.employee_id.in_(select(User.id).where(User.home_id == home_id))
+    last = (select(Talk.employee_id, func.max(Talk.held_on).label("last_on"))
+            .where(of_home, Talk.kind == kind, Talk.is_complete, Talk.held_on <= on)
+            .group_by(Talk.employee_id).subquery())
+    planned = (select(Talk.employee_id, func.min(Talk.planned_on).label("planned_on"))
+               .where(of_home, Talk.kind == kind, Talk.held_on.is_(None), Talk.planned_on >= on)
+               .group_by(Talk.employee_id).subquery())
+    rows = db.session.execute(
+        population_query(home_id, kind, on, department_ids)
+        .with_only_columns(User.id, User.name, User.hired_on, User.home_id, last.c.last_on, planned.c.planned_on)
+        .outerjoin(last, last.c.employee_id == User.id).outerjoin(planned, planned.c.employee_id == User.id)
+        .order_by(User.name_sort_key, User.id)).all()
+    first = first_talk_months(home_id)
+    return [TalkStatus(Colleague(r.id, r.name, r.hired_on, r.home_id), kind, r.last_on,
+                       expected_on(r.last_on, r.hired_on, first), classify(r.last_on, r.hired_on, on, first),
+                       r.planned_on, on) for r in rows]
 
 
 def statuses_for(people: list[User], kind: str, on: date) -> list[TalkStatus]:

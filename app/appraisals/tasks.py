@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.appraisals.models import LU, MU
-from app.appraisals.status import DUE, OVERDUE, statuses
+from app.appraisals.status import DUE, OVERDUE, talk_statuses
 from app.extensions import db
 from app.hooks import Task, task_source
 from app.need_to_know import PERSON
@@ -48,21 +48,33 @@ def leaders_by_department(home_id: int, on: date) -> dict[int, set[int]]:
     return result
 
 
+def departments_by_person(home_id: int) -> dict[int, set[int]]:
+    """Batch: person id -> ids of the departments they belong to (every membership, as User.departments)."""
+    rows = db.session.execute(select(Membership.user_id, Membership.department_id).join(
+        User, User.id == Membership.user_id).where(User.home_id == home_id)).all()
+    result: dict[int, set[int]] = defaultdict(set)
+    for user_id, department_id in rows:
+        result[user_id].add(department_id)
+    return result
+
+
 @task_source(SOURCE)
 def talk_tasks(home, start: date, end: date):
+    """The home's due and overdue talks in a fixed number of queries (statuses, memberships, leaders)."""
     today = clock.today()
     leaders = leaders_by_department(home.id, today)
+    departments = departments_by_person(home.id)
     # A talk overdue since an earlier year is dated 1 January this year, so "Mine opgaver" and this year's
     # årshjul still show it; its uid keeps the real expected day, so it stays the same calendar entry.
     floor = date(today.year, 1, 1)
     for kind in (MU, LU):
-        for row in statuses(home.id, kind, today):
+        for row in talk_statuses(home.id, kind, today):
             due_on = max(row.expected_on, floor)
             if row.status not in (DUE, OVERDUE) or not start <= due_on <= end:
                 continue
             person = row.person
             if kind == MU:
-                user_ids = frozenset(set().union(*(leaders.get(d.id, set()) for d in person.departments))
+                user_ids = frozenset(set().union(*(leaders.get(d, set()) for d in departments.get(person.id, ())))
                                      - {person.id})
                 label, anonymous = "MU-samtale", "en medarbejder"
             else:

@@ -1,14 +1,19 @@
 """Quality indicators for children, computed from the same gap rules as the checks page.
 
 Each exception carries its child as subject: the report shows the name only to those who may open the child
-(app/need_to_know.py), and Mini-MED sees the count.
+(app/need_to_know.py), and Mini-MED sees the count. The three read one summary of the checks: it is computed once
+per scope and day in an application context (a request, a snapshot run) and forgotten at the next flush, so a
+write is always seen.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app.children.services import PHYSIO_CODES, PLAN_CODES, TEAM_CODES, ChildCheck, summary_for
 from app.hooks import Finding, IndicatorResult, indicator
@@ -17,8 +22,23 @@ from app.need_to_know import CHILD
 GUIDELINE = "kompetenceudvikling"
 
 
+_MEMO = "kp_children_checks"
+
+
 def _checks(home, department_id: int | None, on: date) -> list[ChildCheck]:
-    return summary_for(home.id, on, [department_id] if department_id else None).checks
+    if not has_app_context():
+        return summary_for(home.id, on, [department_id] if department_id else None).checks
+    memo = g.setdefault(_MEMO, {})
+    key = (home.id, department_id, on)
+    if key not in memo:
+        memo[key] = summary_for(home.id, on, [department_id] if department_id else None).checks
+    return memo[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_checks(session, flush_context) -> None:
+    if has_app_context():
+        g.pop(_MEMO, None)
 
 
 def _result(checks: list[ChildCheck], codes: frozenset[str]) -> IndicatorResult:

@@ -1,11 +1,7 @@
-"""The read-only parts of the children's pages, rendered once per data version (app/cache.py).
-
-The list, the checks page and a child's page derive every child's status from its team, plans and referrals:
-a dozen queries and, in a large home, hundreds of table cells to escape. The records change far less often
-than leaders and staff open these pages, so the parts are kept per data version and day. Each key holds what
-decides what the viewer sees (their departments, or the viewer themself where their rights or own reads show);
-the routes still check permissions, write the access log (a list logs every child it names) and render the forms
-(CSRF tokens) per request.
+"""The read-only parts of the children's pages: the list, the checks page and a child's page derive every child's
+status from its team, plans and referrals in a fixed number of queries (services.check_children), so they are
+rendered on every request (cold, a few tens of ms in the largest home). The routes check permissions, write the
+access log (a list logs every child it names) and render the forms (CSRF tokens).
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
-from app.cache import cached
 from app.children.models import Child, ContactTeamMember, HandoverRead, IndividualPlanUpdate, PhysioReferral
 from app.children.services import check_children, summary_for
 from app.extensions import db
@@ -54,25 +49,19 @@ class Listed(NamedTuple):
 def index_table(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool) -> Listed:
     """The staff's list of children with their status; the same for everyone who sees those departments
     (None: the whole home, as the tilbudsleder sees it)."""
-    def render() -> Listed:
-        today = clock.today()
-        children = _children(home_id, department_ids, show_left, today)
-        checks = {} if show_left else check_children(children, today)
-        return Listed(render_fragment("children/_index_table.html", children=children, checks=checks,
-                                      show_left=show_left, whole_home=department_ids is None),
-                      tuple(c.id for c in children))
-
-    return cached("children.index_table", (home_id, department_ids, show_left), render, home=home_id)
+    today = clock.today()
+    children = _children(home_id, department_ids, show_left, today)
+    checks = {} if show_left else check_children(children, today)
+    return Listed(render_fragment("children/_index_table.html", children=children, checks=checks,
+                                  show_left=show_left, whole_home=department_ids is None),
+                  tuple(c.id for c in children))
 
 
 def temp_index(home_id: int, department_ids: tuple[int, ...]) -> Listed:
     """A temp's list: the children of their departments and whether they have read each current handover."""
-    def render() -> Listed:
-        children = _children(home_id, department_ids, False, clock.today())
-        return Listed(render_fragment("children/_index_temp_body.html", children=children,
-                                      handover=handover_status(children)), tuple(c.id for c in children))
-
-    return cached("children.temp_index", (current_user.id, home_id, department_ids), render)
+    children = _children(home_id, department_ids, False, clock.today())
+    return Listed(render_fragment("children/_index_temp_body.html", children=children,
+                                  handover=handover_status(children)), tuple(c.id for c in children))
 
 
 def handover_status(children: list[Child]) -> dict[int, tuple[IndividualPlanUpdate | None, bool]]:
@@ -96,15 +85,12 @@ def checks_body(department: Department | None, department_ids: list[int] | None,
 
     picker_ids: the departments the viewer may pick (None: all the home's active departments).
     """
-    def render() -> Listed:
-        today = clock.today()
-        summary = summary_for(current_user.home_id, today, department_ids)
-        named = {c.child.id for c in [*summary.with_gaps, *summary.due_soon]}
-        return Listed(render_fragment("children/_checks_body.html", summary=summary, department=department,
-                                      departments=departments(current_user.home_id, picker_ids), today=today),
-                      tuple(sorted(named)))
-
-    return cached("children.checks", (current_user.id, department.id if department else None), render)
+    today = clock.today()
+    summary = summary_for(current_user.home_id, today, department_ids)
+    named = {c.child.id for c in [*summary.with_gaps, *summary.due_soon]}
+    return Listed(render_fragment("children/_checks_body.html", summary=summary, department=department,
+                                  departments=departments(current_user.home_id, picker_ids), today=today),
+                  tuple(sorted(named)))
 
 
 def departments(home_id: int, only_ids=None) -> list[Department]:
@@ -127,7 +113,7 @@ class ChildPageParts:
 
 def child_page(child: Child) -> ChildPageParts:
     """Per child and viewer: the edit links, the plan links and "you have read it" depend on who looks."""
-    return cached("children.page", (child.id, current_user.id), lambda: _build_child_page(child, clock.today()))
+    return _build_child_page(child, clock.today())
 
 
 def current_team(child: Child, today: date) -> list[ContactTeamMember]:

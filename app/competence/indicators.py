@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, exists, func, select
 
 from app import clock
 from app.competence import distribution
-from app.competence.models import CourseCompletion, CourseWish, Decision, DepartmentOverview, wish_deadline
+from app.competence.models import (
+    CourseCompletion,
+    CourseWish,
+    Decision,
+    DepartmentOverview,
+    ImplementationAgreement,
+    wish_deadline,
+)
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.hooks import Finding, IndicatorResult, indicator
@@ -102,19 +108,28 @@ def distribution_first_meeting(home, department_id: int | None, on: date) -> Ind
            order=53)
 def implementation_agreements(home, department_id: int | None, on: date) -> IndicatorResult:
     """Courses completed in the 12 months up to the day, and whether an agreement exists by the day."""
-    query = (select(CourseCompletion).where(CourseCompletion.home_id == home.id,
-                                            CourseCompletion.completed_on.between(on - timedelta(days=365), on))
-             .options(selectinload(CourseCompletion.agreement), selectinload(CourseCompletion.user)
-                      .selectinload(User.departments)))
+    where = [CourseCompletion.home_id == home.id, CourseCompletion.completed_on.between(on - timedelta(days=365), on)]
     if department_id is not None:
-        query = query.where(CourseCompletion.user_id.in_(
+        where.append(CourseCompletion.user_id.in_(
             select(Membership.user_id).where(Membership.department_id == department_id)))
-    completions = db.session.scalars(query.order_by(CourseCompletion.completed_on)).all()
-    exceptions = [Finding(c.user.name, f"{', '.join(d.name for d in c.user.departments)}: {c.title} "
-                          f"({c.completed_on:%d.%m.%Y}) uden implementeringsaftale",
-                          subject_kind=PERSON, subject_id=c.user.id)
-                  for c in completions if c.agreement is None or c.agreement.agreed_on > on]
-    return IndicatorResult(met=len(completions) - len(exceptions), total=len(completions), exceptions=exceptions)
+    agreed = exists().where(ImplementationAgreement.completion_id == CourseCompletion.id,
+                            ImplementationAgreement.agreed_on <= on)
+    total, met = db.session.execute(select(func.count(), func.coalesce(func.sum(case((agreed, 1), else_=0)), 0))
+                                    .select_from(CourseCompletion).where(*where)).one()
+    missing = db.session.execute(
+        select(CourseCompletion.user_id, User.name, CourseCompletion.title, CourseCompletion.completed_on)
+        .join(User, User.id == CourseCompletion.user_id).where(*where, ~agreed)
+        .order_by(CourseCompletion.completed_on, CourseCompletion.id)).all()
+    names: dict[int, list[str]] = {}
+    if missing:
+        for user_id, name in db.session.execute(
+                select(Membership.user_id, Department.name).join(Department, Department.id == Membership.department_id)
+                .where(Membership.user_id.in_({m.user_id for m in missing})).order_by(Department.name_sort_key)):
+            names.setdefault(user_id, []).append(name)
+    exceptions = [Finding(m.name, f"{', '.join(names.get(m.user_id, ()))}: {m.title} "
+                          f"({m.completed_on:%d.%m.%Y}) uden implementeringsaftale",
+                          subject_kind=PERSON, subject_id=m.user_id) for m in missing]
+    return IndicatorResult(met=int(met), total=int(total), exceptions=exceptions)
 
 
 @indicator("competence.supervision", "Afholdt supervision i forhold til planlagt", GUIDELINE, order=54)

@@ -5,11 +5,11 @@ leaving date."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from app.clock import add_months
 from app.extensions import db
@@ -18,25 +18,47 @@ from app.need_to_know import PERSON
 from app.onboarding.constants import INTRODUCTION_GRACE_DAYS
 from app.onboarding.models import Checklist
 from app.onboarding.services import meeting_attendance, progress_on
-from app.people.constants import EmploymentType
-from app.people.models import Membership, User
+from app.people.constants import TEMP_EMPLOYMENT_TYPES, EmploymentType
+from app.people.models import Membership, User, has_left_on
 
 GUIDELINE = "introduktion-nyansatte-og-vikarer"
 TEMPS = (EmploymentType.ON_CALL.value, EmploymentType.AGENCY.value)
 
 
+class Employee(NamedTuple):
+    """The columns the indicators (and services.meeting_attendance) read of a person, instead of a loaded User."""
+
+    id: int
+    name: str
+    employment_type: str
+    hired_on: date
+    left_on: date | None
+    department_ids: frozenset[int]
+
+    @property
+    def is_temp(self) -> bool:
+        """The same rule as User.is_temp."""
+        return self.employment_type in TEMP_EMPLOYMENT_TYPES
+
+    def has_left(self, on: date) -> bool:
+        return has_left_on(self.left_on, on)
+
+
 def _employed(home, department_id: int | None, on: date, employment_types, hired_after: date | None = None,
-              hired_by: date | None = None) -> list[User]:
-    query = select(User).where(
-        User.home_id == home.id, User.employment_type.in_(list(employment_types)),
-        User.hired_on <= (hired_by or on), or_(User.left_on.is_(None), User.left_on > on),
-    )
+              hired_by: date | None = None) -> list[Employee]:
+    where = [User.home_id == home.id, User.employment_type.in_(list(employment_types)),
+             User.hired_on <= (hired_by or on), or_(User.left_on.is_(None), User.left_on > on)]
     if hired_after is not None:
-        query = query.where(User.hired_on > hired_after)
+        where.append(User.hired_on > hired_after)
     if department_id is not None:
-        query = query.where(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
-    return list(db.session.scalars(query.options(selectinload(User.departments))
-                                   .order_by(User.name_sort_key, User.id)).all())
+        where.append(User.id.in_(select(Membership.user_id).where(Membership.department_id == department_id)))
+    departments: dict[int, set[int]] = {}
+    for user_id, dep_id in db.session.execute(select(Membership.user_id, Membership.department_id)
+                                              .join(User, User.id == Membership.user_id).where(*where)):
+        departments.setdefault(user_id, set()).add(dep_id)
+    rows = db.session.execute(select(User.id, User.name, User.employment_type, User.hired_on, User.left_on)
+                              .where(*where).order_by(User.name_sort_key, User.id))
+    return [Employee(*row, frozenset(departments.get(row.id, ()))) for row in rows]
 
 
 def _checklist_links(user_ids) -> dict[int, str]:
@@ -52,7 +74,7 @@ def _checklist_links(user_ids) -> dict[int, str]:
     return links
 
 
-def _measure_completion(people: list[User], on: date, *, missing_is_failure: bool) -> IndicatorResult:
+def _measure_completion(people: list[Employee], on: date, *, missing_is_failure: bool) -> IndicatorResult:
     progress = progress_on([p.id for p in people], on)
     failing = []
     met = 0

@@ -113,7 +113,8 @@ def measure(indicator: Indicator, home: Home, department_id: int | None, on: dat
 
 def evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
     """Every registered indicator for the home (department_id None) or one department on a day: the one definition
-    the report, the PDF, the API and the snapshot all use. Measured once per data version (app/cache.py)."""
+    the report, the PDF, the API and the snapshot all use. Measured once per data version of the home (app/cache.py):
+    the only cache left on the report, as the big home's indicators still cost a few hundred ms cold."""
     return list(cached("quality.rows", (home.id, department_id, on),
                        lambda: tuple(_evaluate(home, department_id, on)), home=home))
 
@@ -138,11 +139,8 @@ class Report:
 
 
 def report(home: Home, department_id: int | None, today: date) -> Report:
-    """The report for the home (department_id None) or one department, built once per data version and day."""
-    return cached("quality.report", (home.id, department_id), lambda: _report(home, department_id, today), home=home)
-
-
-def _report(home: Home, department_id: int | None, today: date) -> Report:
+    """The report for the home (department_id None) or one department: the measured rows (kept per data version
+    by `evaluate`), their trends, the årshjul's summary and the guidelines' titles."""
     rows = tuple(evaluate(home, department_id, today))
     green, yellow = thresholds(home)
     charts = {key: trend(series, green, yellow) for key, series in trends(home, department_id, rows, today).items()}
@@ -170,13 +168,10 @@ class DepartmentRef(NamedTuple):
 
 
 def home_departments(home: Home) -> tuple[DepartmentRef, ...]:
-    """The home's active departments, in Danish order (cached per data version: the report's picker needs them)."""
-
-    return cached("quality.departments", home.id, lambda: tuple(
-        DepartmentRef(row.id, row.name) for row in db.session.execute(
-            select(Department.id, Department.name).where(Department.home_id == home.id, Department.is_active.is_(True))
-            .order_by(Department.name_sort_key))
-    ), home=home)
+    """The home's active departments, in Danish order (the report's picker, the snapshot's scopes)."""
+    return tuple(DepartmentRef(row.id, row.name) for row in db.session.execute(
+        select(Department.id, Department.name).where(Department.home_id == home.id, Department.is_active.is_(True))
+        .order_by(Department.name_sort_key)))
 
 
 def first_of_month(day: date) -> date:

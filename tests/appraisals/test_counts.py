@@ -39,3 +39,25 @@ def test_counted_talks_equal_the_rule_for_each_person(app):
                 seen.update(k for k in (OVERDUE, DUE, DONE) if expected[k])
             day += timedelta(days=1)
     assert seen == {OVERDUE, DUE, DONE}
+
+
+def test_talk_statuses_are_read_once_per_context_and_see_a_flushed_talk(app):
+    """The MU indicator and the talk tasks ask the same question in one request: it is answered once, and a talk
+    recorded in between (flushed) is seen by the next question."""
+    from app.appraisals.status import talk_statuses
+    from tests.conftest import counting
+
+    on = date(2026, 3, 10)
+    with app.app_context():
+        home = make_home()
+        dep = make_department(home, "Nord")
+        person = make_user(home, [dep], hired_on=date(2020, 1, 1))
+        db.session.commit()
+        with counting(app) as first:
+            assert [r.status for r in talk_statuses(home.id, MU, on)] == [OVERDUE]
+        with counting(app) as second:
+            assert [r.last_on for r in talk_statuses(home.id, MU, on)] == [None]
+        assert first[0] > 0 and second[0] == 0, (first[0], second[0])
+        db.session.add(Talk(home_id=home.id, kind=MU, employee_id=person.id, held_on=date(2026, 3, 1)))
+        db.session.flush()
+        assert [r.last_on for r in talk_statuses(home.id, MU, on)] == [date(2026, 3, 1)]

@@ -109,3 +109,25 @@ def test_demo_home_has_about_twelve_children_with_a_mix_of_gaps(app, demo):
         codes = {g.code for c in summary.checks for g in c.gaps}
         assert {"no_team", "no_plan", "plan_overdue", "physio_no_plan", "member_left"} <= codes
         assert 0 < summary.ok < summary.total and summary.due_soon
+
+
+def test_the_three_indicators_read_one_summary_and_see_a_write_after_it(app, set_today):
+    """The report measures contact team, plan and physio in turn: the checks are computed once for the three, and
+    a write in between (flushed) is seen by the next one."""
+    from tests.conftest import counting
+
+    set_today(ON)
+    with app.app_context():
+        w = build_world()
+        child = make_child(w.home_id, w.dep_id)
+        add_team(child, w.staff_ids[:2])
+        home = db.session.get(Home, w.home_id)
+        measure = {i.key: i.measure for i in indicators()}
+        with counting(app) as once:
+            measure["children.contact_team"](home, None, ON)
+        with counting(app) as again:
+            assert measure["children.individual_plan"](home, None, ON).met == 0
+            assert measure["children.physio_plan"](home, None, ON).total == 0
+        assert once[0] > 0 and again[0] == 0, (once[0], again[0])
+        add_plan(child, date(2026, 5, 1))
+        assert measure["children.individual_plan"](home, None, ON).met == 1
