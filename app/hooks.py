@@ -77,21 +77,16 @@ def nav_item(label, endpoint: str, action: str | None = None, order: int = 50, *
 
 
 def nav_for(user) -> tuple[NavGroup, ...]:
-    """The groups of navigation entries the user may use, each with at least one entry; the same until data
-    changes."""
-    from app.cache import cached
+    """The groups of navigation entries the user may use, each with at least one entry."""
     from app.permissions import can
 
-    def build():
-        shown = [item for item in _nav if item.action is None or can(user, item.action)]
-        return tuple(
-            NavGroup(key, str(label), entries)
-            for key, label in NAV_GROUPS.items()
-            if (entries := tuple(NavEntry(str(item.label), url_for(item.endpoint), item.endpoint)
-                                 for item in shown if item.group == key))
-        )
-
-    return cached("nav", user.id, build, home=user.home_id)
+    shown = [item for item in _nav if item.action is None or can(user, item.action)]
+    return tuple(
+        NavGroup(key, str(label), entries)
+        for key, label in NAV_GROUPS.items()
+        if (entries := tuple(NavEntry(str(item.label), url_for(item.endpoint), item.endpoint)
+                             for item in shown if item.group == key))
+    )
 
 
 def nav_current(groups: tuple[NavGroup, ...], endpoint: str | None, path: str) -> NavEntry | None:
