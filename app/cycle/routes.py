@@ -4,21 +4,17 @@ from urllib.parse import urlsplit
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.audit.services import record
-from app.cache import cached
 from app.cycle import bp
 from app.cycle.calendar import (
-    STAMP_SLOT,
     active_token,
     calendar,
     new_token,
     revoke_tokens,
-    stamped,
     user_for_token,
 )
 from app.cycle.forms import MeetingForm
@@ -45,7 +41,6 @@ from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
 from app.urls import base_url as configured_base_url
 from app.urls import external_url
-from app.web import render_fragment
 
 
 def _year_arg() -> int:
@@ -136,16 +131,11 @@ def _meeting_people(home_id: int):
 @login_required
 @requires("cycle.meetings.view")
 def meetings():
-    """The year's Mini-MED meetings, rendered once per data version (app/cache.py)."""
+    """The year's Mini-MED meetings."""
     selected_year = _year_arg()
-    home_id, can_manage = current_user.home_id, can(current_user, "cycle.meetings.manage")
-
-    def render() -> Markup:
-        return render_fragment("cycle/_meetings_body.html", meetings=meetings_of_year(home_id, selected_year),
-                               year=selected_year, today=clock.today(), can_manage=can_manage)
-
-    content = cached("cycle.meetings", (home_id, selected_year, can_manage), render, home=home_id)
-    return render_template("cycle/meetings.html", content=content, year=selected_year)
+    return render_template("cycle/meetings.html", meetings=meetings_of_year(current_user.home_id, selected_year),
+                           year=selected_year, today=clock.today(),
+                           can_manage=can(current_user, "cycle.meetings.manage"))
 
 
 @bp.route("/moeder/ny", methods=["GET", "POST"])
@@ -231,18 +221,12 @@ def calendar_revoke():
 
 
 def _ics(user, start: date, end: date, name: str) -> str:
-    """The person's calendar, written once per data version (app/cache.py); only its DTSTAMP, the moment
-    of this download, is put in per request."""
-    base_url = configured_base_url()
-
-    def write() -> str:
-        # Need-to-know, with nothing that leaves the app naming a child: no name in it is a read to log.
-        tasks = shown_tasks(user, tasks_for_user(user, start, end), "feed", outside=True)
-        departments = {d.id: d.name for d in departments_of(user.home_id)}
-        return calendar(tasks, name=name, base_url=base_url, done_uids=personal_done_uids(user, start, end),
-                        department_names=departments, stamp=STAMP_SLOT)
-
-    return stamped(cached("cycle.ics", (user.id, start, end, name, base_url), write), clock.now())
+    """The person's calendar, stamped with the moment of this download."""
+    # Need-to-know, with nothing that leaves the app naming a child: no name in it is a read to log.
+    tasks = shown_tasks(user, tasks_for_user(user, start, end), "feed", outside=True)
+    departments = {d.id: d.name for d in departments_of(user.home_id)}
+    return calendar(tasks, name=name, base_url=configured_base_url(), done_uids=personal_done_uids(user, start, end),
+                    department_names=departments)
 
 
 @bp.get("/kalender/aarshjul.ics")
