@@ -214,8 +214,9 @@ def _collect(home, start: date, end: date) -> tuple[Task, ...]:
 
 
 def tasks_for_home(home, start: date, end: date) -> list[Task]:
-    """Every task of the home due in [start, end], by date. Computed once per data version and day (the
-    dashboard of everyone in a home asks for the same window), see app/cache.py."""
+    """Every task of the home due in [start, end], by date. The one cache that remains (docs/DEVELOPING.md,
+    "Cache rules"): the sources cost a few hundred ms cold for a big home, and everyone's dashboard asks for
+    the same window. Kept per home stamp and day; a write in another home does not recompute it."""
     from app.cache import cached
 
     return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end), home=home))
