@@ -144,9 +144,8 @@ def meetings():
 def meeting_form(meeting_id: int | None = None):
     meeting = None
     if meeting_id is not None:
-        meeting = db.session.get(MiniMedMeeting, meeting_id)
-        if meeting is None or meeting.home_id != current_user.home_id:
-            abort(404)
+        meeting = db.first_or_404(select(MiniMedMeeting).where(MiniMedMeeting.id == meeting_id,
+                                                                MiniMedMeeting.home_id == current_user.home_id))
         if request.method == "GET" and not can(current_user, "cycle.meetings.manage", meeting):
             authorize("cycle.meetings.view", meeting)
             return render_template("cycle/meeting_show.html", meeting=meeting)

@@ -28,10 +28,11 @@ def my_tasks(user, today: date) -> list[Task]:
 @login_required
 def index():
     user, today = current_user, clock.today()
+    tasks = my_tasks(user, today)
     panels_first, panels = dashboard_panels(user)
     role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in user.roles]
     if user.is_temp:
         role_names.insert(0, str(EMPLOYMENT_LABELS[user.employment_type]))
-    return render_template("dashboard/index.html", tasks=my_tasks(user, today), today=today,
+    return render_template("dashboard/index.html", tasks=tasks, today=today,
                            panels_first=panels_first, panels=panels, role_names=role_names,
                            department_names=[d.name for d in user.departments])

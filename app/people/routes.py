@@ -209,9 +209,8 @@ def organisation():
 def department_form(department_id: int | None = None):
     department = None
     if department_id is not None:
-        department = db.session.get(Department, department_id)
-        if department is None or department.home_id != current_user.home_id:
-            abort(404)
+        department = db.first_or_404(select(Department).where(Department.id == department_id,
+                                                               Department.home_id == current_user.home_id))
     form = DepartmentForm(obj=department)
     if request.method == "GET" and department is not None:
         form.methods.data = "\n".join(m.name for m in department.methods if m.is_active)
