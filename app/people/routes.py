@@ -7,12 +7,13 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.exports import Table, respond
 from app.extensions import db
+from app.links import may_follow
 from app.params import int_arg
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
 from app.people.grants import grantable_roles, role_history
-from app.people.listing import PAGE_SIZE, home_departments, listing, people_query
+from app.people.listing import home_departments, listing, people_query
 from app.people.models import Department, Membership, ResourceFunction, User
 from app.people.services import (
     PeopleError,
@@ -47,11 +48,14 @@ def index():
     department_id = int_arg("afdeling")
     status = request.args.get("status", "current")
     page = max(int_arg("side", 1) or 1, 1)
-    people = listing(current_user.home_id, q=q, department_id=department_id, status=status, page=page,
-                     today=clock.today())
-    return render_template("people/index.html", people=people, departments=home_departments(current_user.home_id),
-                           q=q, department_id=department_id, status=status, page=page, page_size=PAGE_SIZE,
-                           today=clock.today(), labels=_LABELS)
+    viewer, today = current_user._get_current_object(), clock.today()
+    people = listing(viewer.home_id, q=q, department_id=department_id, status=status, page=page, today=today)
+    # A name links to the person's page only where the viewer may open it (the rule of people.show).
+    linked = {p.id for p in people.items if may_follow("people.show", p, viewer)}
+    labels = {kind: {key: str(label) for key, label in by_key.items()} for kind, by_key in _LABELS.items()}
+    return render_template("people/index.html", people=people, departments=home_departments(viewer.home_id),
+                           q=q, department_id=department_id, status=status, page=page, linked=linked,
+                           today=today, labels=labels)
 
 
 @bp.get("/export.<fmt>")
