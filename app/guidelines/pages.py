@@ -82,10 +82,13 @@ def shares(home_id: int, versions: list[GuidelineVersion], on: date) -> dict[int
     result = {v.id: (0, 0) for v in versions}
     if not versions:
         return result
-    version = aliased(GuidelineVersion)
-    acked = aliased(GuidelineVersion)
-    in_group = or_(*(and_(version.id == v.id, or_(false(), *(holds_clause(code) for code in v.target_group)))
-                     for v in versions))
+    version, acked = GuidelineVersion, aliased(GuidelineVersion)
+    # One condition per distinct target group (a home has a handful), not one per version.
+    by_group: dict[tuple[str, ...], list[int]] = {}
+    for v in versions:
+        by_group.setdefault(tuple(sorted(v.target_group)), []).append(v.id)
+    in_group = or_(*(and_(version.id.in_(ids), or_(false(), *(holds_clause(code) for code in group)))
+                     for group, ids in by_group.items()))
     confirmed = exists().where(
         Acknowledgement.user_id == User.id, Acknowledgement.version_id == acked.id,
         acked.guideline_id == version.guideline_id, acked.number >= version.ack_from_number,
