@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -244,11 +246,12 @@ def coverage_view(slug: str):
     if department_id is not None and department_id not in {d.id for d in departments}:
         abort(404)
     people, confirmed = coverage(guideline, home, department_id=department_id)
-    per_department = []
-    for department in departments:
-        members = [p for p in people if department.id in p.department_ids]
-        if members:
-            per_department.append((department, sum(1 for p in members if p.id in confirmed), len(members)))
+    members, done = Counter(), Counter()
+    for person in people:
+        for department_id_of in person.department_ids:
+            members[department_id_of] += 1
+            done[department_id_of] += person.id in confirmed
+    per_department = [(d, done[d.id], members[d.id]) for d in departments if members[d.id]]
     return render_template("guidelines/coverage.html", guideline=guideline, version=guideline.published,
                            people=people, missing=[p for p in people if p.id not in confirmed],
                            per_department=per_department, department_id=department_id, departments=departments)
