@@ -1,5 +1,6 @@
 """A per-process cache of derived data that is never stale: every entry is tied to the data versions of what
-it derives from.
+it derives from. What may be cached, and the rules, are in docs/DEVELOPING.md ("Cache rules"); today that is
+the home's tasks (hooks.tasks_for_home).
 
 - `data_version` is one row: `value` goes up with every write (in the same transaction, hooked on the session's
   ``before_commit``, so a rolled-back transaction never bumps it), `shared` only with a write that belongs to no
@@ -48,7 +49,7 @@ BOOKKEEPING_TABLES = frozenset({
 COUNTER_TABLES = frozenset({"data_version", "home_data_versions"})
 
 #: Bytes (estimated, see `estimate_size`) of derived data kept per process; the least recently used goes first.
-MAX_BYTES = 24 * 2**20
+MAX_BYTES = 16 * 2**20
 
 #: A flush that writes more rows than this is not worth attributing row by row (demo data, imports): it counts
 #: as a write to every home.

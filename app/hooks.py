@@ -77,21 +77,16 @@ def nav_item(label, endpoint: str, action: str | None = None, order: int = 50, *
 
 
 def nav_for(user) -> tuple[NavGroup, ...]:
-    """The groups of navigation entries the user may use, each with at least one entry; the same until data
-    changes."""
-    from app.cache import cached
+    """The groups of navigation entries the user may use, each with at least one entry."""
     from app.permissions import can
 
-    def build():
-        shown = [item for item in _nav if item.action is None or can(user, item.action)]
-        return tuple(
-            NavGroup(key, str(label), entries)
-            for key, label in NAV_GROUPS.items()
-            if (entries := tuple(NavEntry(str(item.label), url_for(item.endpoint), item.endpoint)
-                                 for item in shown if item.group == key))
-        )
-
-    return cached("nav", user.id, build, home=user.home_id)
+    shown = [item for item in _nav if item.action is None or can(user, item.action)]
+    return tuple(
+        NavGroup(key, str(label), entries)
+        for key, label in NAV_GROUPS.items()
+        if (entries := tuple(NavEntry(str(item.label), url_for(item.endpoint), item.endpoint)
+                             for item in shown if item.group == key))
+    )
 
 
 def nav_current(groups: tuple[NavGroup, ...], endpoint: str | None, path: str) -> NavEntry | None:
@@ -219,8 +214,9 @@ def _collect(home, start: date, end: date) -> tuple[Task, ...]:
 
 
 def tasks_for_home(home, start: date, end: date) -> list[Task]:
-    """Every task of the home due in [start, end], by date. Computed once per data version and day (the
-    dashboard of everyone in a home asks for the same window), see app/cache.py."""
+    """Every task of the home due in [start, end], by date. The one cache that remains (docs/DEVELOPING.md,
+    "Cache rules"): the sources cost a few hundred ms cold for a big home, and everyone's dashboard asks for
+    the same window. Kept per home stamp and day; a write in another home does not recompute it."""
     from app.cache import cached
 
     return list(cached("tasks", (home.id, start, end), lambda: _collect(home, start, end), home=home))

@@ -10,15 +10,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.audit.services import record
-from app.cache import cached
 from app.cycle import bp
 from app.cycle.calendar import (
-    STAMP_SLOT,
     active_token,
     calendar,
     new_token,
     revoke_tokens,
-    stamped,
     user_for_token,
 )
 from app.cycle.forms import MeetingForm
@@ -45,7 +42,7 @@ from app.people.models import User, UserRole, current_staff_query
 from app.permissions import authorize, can, requires
 from app.urls import base_url as configured_base_url
 from app.urls import external_url
-from app.web import render_fragment
+from app.web import dadate
 
 
 def _year_arg() -> int:
@@ -136,16 +133,11 @@ def _meeting_people(home_id: int):
 @login_required
 @requires("cycle.meetings.view")
 def meetings():
-    """The year's Mini-MED meetings, rendered once per data version (app/cache.py)."""
+    """The year's Mini-MED meetings."""
     selected_year = _year_arg()
-    home_id, can_manage = current_user.home_id, can(current_user, "cycle.meetings.manage")
-
-    def render() -> Markup:
-        return render_fragment("cycle/_meetings_body.html", meetings=meetings_of_year(home_id, selected_year),
-                               year=selected_year, today=clock.today(), can_manage=can_manage)
-
-    content = cached("cycle.meetings", (home_id, selected_year, can_manage), render, home=home_id)
-    return render_template("cycle/meetings.html", content=content, year=selected_year)
+    return render_template("cycle/meetings.html", meetings=meetings_of_year(current_user.home_id, selected_year),
+                           year=selected_year, today=clock.today(),
+                           can_manage=can(current_user, "cycle.meetings.manage"))
 
 
 @bp.route("/moeder/ny", methods=["GET", "POST"])
@@ -154,9 +146,8 @@ def meetings():
 def meeting_form(meeting_id: int | None = None):
     meeting = None
     if meeting_id is not None:
-        meeting = db.session.get(MiniMedMeeting, meeting_id)
-        if meeting is None or meeting.home_id != current_user.home_id:
-            abort(404)
+        meeting = db.first_or_404(select(MiniMedMeeting).where(MiniMedMeeting.id == meeting_id,
+                                                                MiniMedMeeting.home_id == current_user.home_id))
         if request.method == "GET" and not can(current_user, "cycle.meetings.manage", meeting):
             authorize("cycle.meetings.view", meeting)
             return render_template("cycle/meeting_show.html", meeting=meeting, items=_meeting_items(meeting))
@@ -189,7 +180,7 @@ def meeting_form(meeting_id: int | None = None):
             form.form_errors.append(_("Mødet er blevet ændret af en anden imens. Indlæs siden, og prøv igen."))
             return render_template("cycle/meeting_form.html", form=form, meeting=meeting), 409
         else:
-            flash(_("Mini-MED-mødet den %(day)s er gemt.", day=saved.held_on.strftime("%d.%m.%Y")), "success")
+            flash(_("Mini-MED-mødet den %(day)s er gemt.", day=dadate(saved.held_on)), "success")
             return redirect(url_for("cycle.meetings", aar=saved.held_on.year))
     elif form.errors:
         status = 400
@@ -241,18 +232,12 @@ def calendar_revoke():
 
 
 def _ics(user, start: date, end: date, name: str) -> str:
-    """The person's calendar, written once per data version (app/cache.py); only its DTSTAMP, the moment
-    of this download, is put in per request."""
-    base_url = configured_base_url()
-
-    def write() -> str:
-        # Need-to-know, with nothing that leaves the app naming a child: no name in it is a read to log.
-        tasks = shown_tasks(user, tasks_for_user(user, start, end), "feed", outside=True)
-        departments = {d.id: d.name for d in departments_of(user.home_id)}
-        return calendar(tasks, name=name, base_url=base_url, done_uids=personal_done_uids(user, start, end),
-                        department_names=departments, stamp=STAMP_SLOT)
-
-    return stamped(cached("cycle.ics", (user.id, start, end, name, base_url), write), clock.now())
+    """The person's calendar, stamped with the moment of this download."""
+    # Need-to-know, with nothing that leaves the app naming a child: no name in it is a read to log.
+    tasks = shown_tasks(user, tasks_for_user(user, start, end), "feed", outside=True)
+    departments = {d.id: d.name for d in departments_of(user.home_id)}
+    return calendar(tasks, name=name, base_url=configured_base_url(), done_uids=personal_done_uids(user, start, end),
+                    department_names=departments)
 
 
 @bp.get("/kalender/aarshjul.ics")

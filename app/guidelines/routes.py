@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.cache import cached
+from app import clock
+from app.database import danish_key
 from app.extensions import db
 from app.guidelines import bp, pages, rendering
 from app.guidelines.forms import DraftForm, ReviewForm
 from app.guidelines.models import DRAFT, GuidelineVersion
-from app.guidelines.pages import ListFilters
+from app.guidelines.pages import ListFilters, in_list_order
 from app.guidelines.services import (
     GuidelineError,
     StaleDraftError,
     acknowledge,
     approval_refusal,
     approve,
+    confirmed_user_ids,
+    coverage,
     guideline_by_slug,
+    guidelines_for_home,
+    history,
+    in_target_group,
     review_without_changes,
     save_draft,
     self_approval_rule,
@@ -38,38 +46,43 @@ def _guideline_or_404(slug: str):
     return guideline
 
 
-def _entry_or_404(slug: str) -> pages.Entry:
-    """The kept entry of a published guideline of the reader's home, checked like _guideline_or_404."""
-    entry = pages.library(current_user.home).by_slug.get(slug)
-    if entry is None:
-        abort(404)
-    authorize("guidelines.view", entry)
-    return entry
-
-
 @bp.get("/")
 @login_required
 def index():
     home = current_user.home
     filters = ListFilters(request.args.get("q", "").strip()[:100], request.args.get("standard", ""),
                           request.args.get("niveau", ""), request.args.get("status", ""))
-    if filters.is_a_choice(pages.library(home)):
-        key = (current_user.id, filters.standard, filters.level, filters.status)
-        content = cached("guidelines.list", key, lambda: pages.list_html(home, filters), home=home)
-    else:
-        content = pages.list_html(home, filters)
-    return render_template("guidelines/index.html", content=content)
+    today = clock.today()
+    found = in_list_order(guidelines_for_home(home), today, int(home.setting("guideline_due_days")))
+    rows = [(g, status) for g, status in found if filters.keeps(g, status)]
+    versions = [g.published for g, _status in rows]
+    mine = {v for v, ids in confirmed_user_ids(versions, user_id=current_user.id).items() if ids}
+    shares = pages.shares(home.id, versions, today) if versions and can(current_user, "guidelines.coverage") else {}
+    return render_template("guidelines/index.html", rows=rows, filters=filters, mine=mine, shares=shares,
+                           standards=sorted({g.published.standard for g, _status in found}, key=danish_key),
+                           **pages.common())
 
 
 @bp.get("/<slug>")
 @login_required
 def show(slug: str):
     home = current_user.home
-    entry = _entry_or_404(slug)
-    reader = pages.reader(entry)
-    return render_template("guidelines/show.html", entry=entry, reader=reader,
-                           parts=pages.page_parts(home, entry, reader),
-                           review_form=ReviewForm() if reader.may_approve else None)
+    guideline = _guideline_or_404(slug)
+    version = guideline.published
+    related = []
+    if version.related:
+        by_slug = {g.slug: g for g in guidelines_for_home(home) if g.slug in version.related}
+        related = [by_slug[s] for s in version.related if s in by_slug and by_slug[s].published is not None]
+    may_approve = can(current_user, "guidelines.approve", guideline)
+    return render_template(
+        "guidelines/show.html", guideline=guideline, version=version, related=related,
+        status=guideline.status_on(clock.today(), int(home.setting("guideline_due_days"))),
+        in_group=in_target_group(current_user, version),
+        confirmed=current_user.id in confirmed_user_ids([version], user_id=current_user.id)[version.id],
+        may_edit=can(current_user, "guidelines.edit", guideline), may_approve=may_approve,
+        may_coverage=can(current_user, "guidelines.coverage", guideline),
+        review_form=ReviewForm() if may_approve else None, review_words=rendering.review_words,
+        when_words=rendering.when_words, **pages.common())
 
 
 @bp.post("/<slug>/acknowledge")
@@ -175,10 +188,8 @@ def review_view(slug: str):
 
 
 def _version_or_404(guideline, number: int) -> GuidelineVersion:
-    version = db.session.scalar(select(GuidelineVersion).where(
+    version = db.first_or_404(select(GuidelineVersion).where(
         GuidelineVersion.guideline_id == guideline.id, GuidelineVersion.number == number))
-    if version is None:
-        abort(404)
     if version.status == DRAFT and not (can(current_user, "guidelines.edit", guideline)
                                         or can(current_user, "guidelines.approve", guideline)):
         abort(403)
@@ -188,10 +199,11 @@ def _version_or_404(guideline, number: int) -> GuidelineVersion:
 @bp.get("/<slug>/history")
 @login_required
 def history_view(slug: str):
-    entry = _entry_or_404(slug)
-    reader = pages.reader(entry)
-    content = pages.history_html(current_user.home, entry, reader.may_edit or reader.may_approve)
-    return render_template("guidelines/history.html", entry=entry, content=content)
+    guideline = _guideline_or_404(slug)
+    with_drafts = can(current_user, "guidelines.edit", guideline) or can(current_user, "guidelines.approve", guideline)
+    versions = [v for v in history(guideline) if v.status != DRAFT or with_drafts]
+    return render_template("guidelines/history.html", guideline=guideline, versions=versions,
+                           reviews=guideline.reviews, **pages.common())
 
 
 @bp.get("/<slug>/versions/<int:number>")
@@ -226,9 +238,21 @@ def diff_view(slug: str):
 @bp.get("/<slug>/coverage")
 @login_required
 def coverage_view(slug: str):
-    entry = _entry_or_404(slug)
-    authorize("guidelines.coverage", entry)
-    content = pages.coverage_html(current_user.home, entry, int_arg("afdeling"))
-    if content is None:
+    """Who in the target group has confirmed, for the home or one of its departments."""
+    home = current_user.home
+    guideline = _guideline_or_404(slug)
+    authorize("guidelines.coverage", guideline)
+    department_id = int_arg("afdeling")
+    departments = home.departments
+    if department_id is not None and department_id not in {d.id for d in departments}:
         abort(404)
-    return render_template("guidelines/coverage.html", entry=entry, content=content)
+    people, confirmed = coverage(guideline, home, department_id=department_id)
+    members, done = Counter(), Counter()
+    for person in people:
+        for department_id_of in person.department_ids:
+            members[department_id_of] += 1
+            done[department_id_of] += person.id in confirmed
+    per_department = [(d, done[d.id], members[d.id]) for d in departments if members[d.id]]
+    return render_template("guidelines/coverage.html", guideline=guideline, version=guideline.published,
+                           people=people, missing=[p for p in people if p.id not in confirmed],
+                           per_department=per_department, department_id=department_id, departments=departments)

@@ -1,9 +1,7 @@
-"""What the onboarding pages show, derived once per data version (app/cache.py) instead of on every view.
+"""What the onboarding pages show, computed on every view (nothing is cached).
 
-Checklists, templates and temp meetings are read far more often than they change, and the leaders' overview
-gathers every temp and new hire of a home. The pages' read-only parts are kept as HTML (per reader where the
-reader decides what they say); every form, with its CSRF token of one browser session, is rendered per
-request by the routes from the plain data kept here.
+The pages' read-only parts are rendered as HTML by the macros of the `_*_parts.html` templates and the forms
+between them by the routes.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
-from app.cache import cached
 from app.extensions import db
 from app.onboarding.constants import COMPLETED_BY_LABELS, KIND_LABELS, STUCK_DAYS
 from app.onboarding.links import guideline_url
@@ -35,7 +32,7 @@ PAST_MEETINGS_SHOWN = 20
 
 
 def _macro(template: str, name: str):
-    """A macro of a fragment template, returning Markup: the kept parts of a page with forms between them."""
+    """A macro of a fragment template, returning Markup: the parts of a page with forms between them."""
     return get_template_attribute(template, name)
 
 
@@ -43,7 +40,7 @@ def _macro(template: str, name: str):
 
 
 class ItemView(NamedTuple):
-    """One item: its kept HTML, and what the tick or sign-off form needs when the reader may complete it."""
+    """One item: its HTML, and what the tick or sign-off form needs when the reader may complete it."""
 
     id: int
     opening: Markup
@@ -64,32 +61,9 @@ class ChecklistPage:
     tail: Markup
 
 
-class PersonRef(NamedTuple):
-    id: int
-    department_ids: frozenset[int]
-
-
-class ChecklistRef(NamedTuple):
-    """A checklist as the onboarding.view_checklist rule reads it: its home, its person and their departments.
-
-    Kept, so that the rule still judges every view without loading the checklist and its person each time.
-    """
-
-    id: int
-    home_id: int
-    user_id: int
-    user: PersonRef
-
-
-def checklist_ref(checklist_id: int) -> ChecklistRef | None:
-    def build() -> ChecklistRef | None:
-        found = db.session.get(Checklist, checklist_id)
-        if found is None:
-            return None
-        return ChecklistRef(found.id, found.home_id, found.user_id,
-                            PersonRef(found.user_id, frozenset(found.user.department_ids)))
-
-    return cached("onboarding.checklist_ref", checklist_id, build)
+def checklist_ref(checklist_id: int) -> Checklist | None:
+    """The checklist, for the onboarding.view_checklist rule (its home, its person and their departments)."""
+    return db.session.get(Checklist, checklist_id)
 
 
 def _full_checklist(checklist_id: int) -> Checklist:
@@ -129,24 +103,20 @@ def build_checklist_page(checklist: Checklist, errors: dict[int, str]) -> Checkl
 
 
 def checklist_page(checklist_id: int) -> ChecklistPage:
-    """Kept per checklist and reader: who may tick what, and "du" or the person's name, depend on the reader."""
-    return cached("onboarding.checklist", (checklist_id, current_user.id),
-                  lambda: build_checklist_page(_full_checklist(checklist_id), {}))
+    """As the reader sees it: who may tick what, and "du" or the person's name, depend on the reader."""
+    return build_checklist_page(_full_checklist(checklist_id), {})
 
 
 def own_checklists() -> int | Markup:
     """The reader's "Min introduktion": the id of their only checklist (shown as that checklist's page), or the
     list of their checklists."""
 
-    def build() -> int | Markup:
-        checklists = checklists_for([current_user.id])[current_user.id]
-        if len(checklists) == 1:
-            return checklists[0].id
-        today = clock.today()
-        missed = missed_last_meeting(current_user.home_id, [current_user], today).get(current_user.id)
-        return render_fragment("onboarding/_mine_body.html", checklists=checklists, today=today, missed=missed)
-
-    return cached("onboarding.mine", current_user.id, build)
+    checklists = checklists_for([current_user.id])[current_user.id]
+    if len(checklists) == 1:
+        return checklists[0].id
+    today = clock.today()
+    missed = missed_last_meeting(current_user.home_id, [current_user], today).get(current_user.id)
+    return render_fragment("onboarding/_mine_body.html", checklists=checklists, today=today, missed=missed)
 
 
 # The leaders' overview.
@@ -162,23 +132,20 @@ def led_departments() -> list[Department] | None:
 def overview_html(department_id: int | None, include_left: bool) -> Markup | None:
     """The overview for the reader's departments (or one of them); None for a department they do not lead."""
 
-    def render() -> Markup | None:
-        today = clock.today()
-        led = led_departments()
-        if led is None:
-            departments = db.session.scalars(select(Department).where(Department.home_id == current_user.home_id)
-                                             .order_by(Department.name_sort_key)).all()
-        else:
-            departments = led
-        if department_id is not None and department_id not in {d.id for d in departments}:
-            return None
-        scope = [department_id] if department_id else (None if led is None else [d.id for d in led])
-        rows = rows_for(current_user.home_id, scope, today, include_left=include_left)
-        return render_fragment("onboarding/_overview_body.html", rows=rows, departments=departments,
-                               department_id=department_id, include_left=include_left, today=today,
-                               STUCK_DAYS=STUCK_DAYS, KIND_LABELS=KIND_LABELS)
-
-    return cached("onboarding.overview", (current_user.id, department_id, include_left), render)
+    today = clock.today()
+    led = led_departments()
+    if led is None:
+        departments = db.session.scalars(select(Department).where(Department.home_id == current_user.home_id)
+                                         .order_by(Department.name_sort_key)).all()
+    else:
+        departments = led
+    if department_id is not None and department_id not in {d.id for d in departments}:
+        return None
+    scope = [department_id] if department_id else (None if led is None else [d.id for d in led])
+    rows = rows_for(current_user.home_id, scope, today, include_left=include_left)
+    return render_fragment("onboarding/_overview_body.html", rows=rows, departments=departments,
+                           department_id=department_id, include_left=include_left, today=today,
+                           STUCK_DAYS=STUCK_DAYS, KIND_LABELS=KIND_LABELS)
 
 
 # Templates.
@@ -202,29 +169,23 @@ def _home_templates(home_id: int) -> list[ChecklistTemplate]:
 
 
 def template_sections(home_id: int) -> tuple[TemplateSection, ...]:
-    """The home's templates with their items, as kept HTML; the buttons are the route's."""
+    """The home's templates with their items, as HTML; the buttons are the route's."""
 
-    def build() -> tuple[TemplateSection, ...]:
-        used = dict(db.session.execute(
-            select(Checklist.template_id, func.count(Checklist.id))
-            .where(Checklist.home_id == home_id).group_by(Checklist.template_id)
-        ).all())
-        opening = _macro("onboarding/_templates_parts.html", "section_opening")
-        return tuple(TemplateSection(t.id, t.name, t.is_retired, used.get(t.id, 0),
-                                     opening(t, used.get(t.id, 0), KIND_LABELS, COMPLETED_BY_LABELS))
-                     for t in _home_templates(home_id))
-
-    return cached("onboarding.templates", home_id, build, home=home_id)
+    used = dict(db.session.execute(
+        select(Checklist.template_id, func.count(Checklist.id))
+        .where(Checklist.home_id == home_id).group_by(Checklist.template_id)
+    ).all())
+    opening = _macro("onboarding/_templates_parts.html", "section_opening")
+    return tuple(TemplateSection(t.id, t.name, t.is_retired, used.get(t.id, 0),
+                                 opening(t, used.get(t.id, 0), KIND_LABELS, COMPLETED_BY_LABELS))
+                 for t in _home_templates(home_id))
 
 
 def managed_templates() -> frozenset[int]:
     """The templates the reader may change, retire or delete (which buttons they are shown)."""
 
-    def build() -> frozenset[int]:
-        return frozenset(t.id for t in _home_templates(current_user.home_id)
-                         if can(current_user, "onboarding.manage_template", t))
-
-    return cached("onboarding.managed_templates", current_user.id, build)
+    return frozenset(t.id for t in _home_templates(current_user.home_id)
+                     if can(current_user, "onboarding.manage_template", t))
 
 
 # Temp meetings.
@@ -247,28 +208,22 @@ class MeetingChoices:
 def meeting_choices() -> MeetingChoices:
     """The departments the reader may record a meeting for, and the home's current temps."""
 
-    def build() -> MeetingChoices:
-        query = select(Department).where(Department.home_id == current_user.home_id,
-                                         Department.is_active.is_(True))
-        departments = db.session.scalars(query.order_by(Department.name_sort_key)).all()
-        if not current_user.has_role("head"):
-            departments = [d for d in departments if d.id in current_user.department_ids]
-        temps = temps_current_on(current_user.home_id, clock.today())
-        return MeetingChoices(tuple(Choice(d.id, d.name) for d in departments),
-                              tuple(Choice(t.id, t.name, tuple(Choice(d.id, d.name) for d in t.departments))
-                                    for t in temps))
-
-    return cached("onboarding.meeting_choices", current_user.id, build)
+    query = select(Department).where(Department.home_id == current_user.home_id,
+                                     Department.is_active.is_(True))
+    departments = db.session.scalars(query.order_by(Department.name_sort_key)).all()
+    if not current_user.has_role("head"):
+        departments = [d for d in departments if d.id in current_user.department_ids]
+    temps = temps_current_on(current_user.home_id, clock.today())
+    return MeetingChoices(tuple(Choice(d.id, d.name) for d in departments),
+                          tuple(Choice(t.id, t.name, tuple(Choice(d.id, d.name) for d in t.departments))
+                                for t in temps))
 
 
 def past_meetings_html(home_id: int) -> Markup:
-    def render() -> Markup:
-        past = db.session.scalars(
-            select(TempMeeting).where(TempMeeting.home_id == home_id)
-            .options(selectinload(TempMeeting.attendees), selectinload(TempMeeting.department),
-                     selectinload(TempMeeting.recorded_by))
-            .order_by(TempMeeting.held_on.desc(), TempMeeting.id.desc()).limit(PAST_MEETINGS_SHOWN)
-        ).all()
-        return render_fragment("onboarding/_meetings_past.html", meetings=past)
-
-    return cached("onboarding.past_meetings", home_id, render, home=home_id)
+    past = db.session.scalars(
+        select(TempMeeting).where(TempMeeting.home_id == home_id)
+        .options(selectinload(TempMeeting.attendees), selectinload(TempMeeting.department),
+                 selectinload(TempMeeting.recorded_by))
+        .order_by(TempMeeting.held_on.desc(), TempMeeting.id.desc()).limit(PAST_MEETINGS_SHOWN)
+    ).all()
+    return render_fragment("onboarding/_meetings_past.html", meetings=past)

@@ -5,15 +5,15 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import clock
-from app.cache import cached
 from app.exports import Table, respond
 from app.extensions import db
+from app.links import may_follow
 from app.params import int_arg
 from app.people import bp
 from app.people.constants import EMPLOYMENT_LABELS, HOME_SETTING_DEFAULTS, PROFESSION_LABELS, ROLE_LABELS
 from app.people.forms import DepartmentForm, EmployeeForm, HomeSettingsForm, LeaveForm
 from app.people.grants import grantable_roles, role_history
-from app.people.listing import all_rows, listing
+from app.people.listing import home_departments, listing, people_query
 from app.people.models import Department, Membership, ResourceFunction, User
 from app.people.services import (
     PeopleError,
@@ -25,7 +25,8 @@ from app.people.services import (
     update_home_settings,
 )
 from app.permissions import authorize, can, requires
-from app.web import render_fragment
+
+_LABELS = {"employment": EMPLOYMENT_LABELS, "profession": PROFESSION_LABELS, "role": ROLE_LABELS}
 
 
 def _home_departments():
@@ -35,10 +36,8 @@ def _home_departments():
 
 
 def _person_or_404(person_id: int) -> User:
-    person = db.session.get(User, person_id)
-    if person is None or person.home_id != current_user.home_id:
-        abort(404)
-    return person
+    """A person of the viewer's home (anyone else's is not found)."""
+    return db.first_or_404(select(User).where(User.id == person_id, User.home_id == current_user.home_id))
 
 
 @bp.get("/")
@@ -49,10 +48,15 @@ def index():
     department_id = int_arg("afdeling")
     status = request.args.get("status", "current")
     page = max(int_arg("side", 1) or 1, 1)
-    result = listing(current_user.home_id, q=q, department_id=department_id, status=status, page=page,
-                     today=clock.today(), viewer=current_user)
-    return render_template("people/index.html", listing=result, q=q, department_id=department_id, status=status,
-                           page=page)
+    viewer, today = current_user._get_current_object(), clock.today()
+    people = listing(viewer.home_id, q=q, department_id=department_id, status=status, page=page, today=today,
+                     viewer=viewer)
+    # A name links to the person's page only where the viewer may open it (the rule of people.show).
+    linked = {p.id for p in people.items if may_follow("people.show", p, viewer)}
+    labels = {kind: {key: str(label) for key, label in by_key.items()} for kind, by_key in _LABELS.items()}
+    return render_template("people/index.html", people=people, departments=home_departments(viewer.home_id, viewer),
+                           q=q, department_id=department_id, status=status, page=page, linked=linked,
+                           today=today, labels=labels)
 
 
 @bp.get("/export.<fmt>")
@@ -62,14 +66,17 @@ def export(fmt: str):
     """The list as a spreadsheet, with the page's filters: the same people (those the viewer may open) and columns
     as the page shows."""
     status = request.args.get("status", "current")
-    rows = all_rows(current_user.home_id, q=request.args.get("q", "").strip()[:100],
-                    department_id=int_arg("afdeling"), status=status, today=clock.today(),
-                    viewer=current_user).rows
+    today = clock.today()
+    rows = db.session.scalars(people_query(current_user.home_id, q=request.args.get("q", "").strip()[:100],
+                                           department_id=int_arg("afdeling"), status=status, today=today,
+                                           viewer=current_user)).all()
     table = Table("Medarbejdere", ["Navn", "Afdelinger", "Ansættelse", "Faggruppe", "Faglært", "Roller",
                                    "Ansat fra", "Fratrådt"])
-    table.rows.extend([r.name, r.departments, r.employment, r.profession, "Ja" if r.is_skilled else "Nej", r.roles,
-                       r.hired_on, "Ja" if r.has_left else "Nej"]
-                      for r in rows)
+    table.rows.extend([p.name, ", ".join(d.name for d in p.departments), str(EMPLOYMENT_LABELS[p.employment_type]),
+                       str(PROFESSION_LABELS[p.profession]), "Ja" if p.is_skilled else "Nej",
+                       ", ".join(str(ROLE_LABELS[r.role]) for r in p.role_rows), p.hired_on,
+                       "Ja" if p.has_left(today) else "Nej"]
+                      for p in rows)
     table.totals = ["I alt", f"{len(rows)} personer"] + [""] * 6
     return respond(table, fmt, f"medarbejdere-{clock.today():%Y-%m-%d}")
 
@@ -79,11 +86,7 @@ def export(fmt: str):
 def show(person_id: int):
     person = _person_or_404(person_id)
     authorize("people.view", person)
-    summary = cached("people.summary", person.id, lambda: render_fragment(
-        "people/_summary.html", person=person,
-        labels={"employment": EMPLOYMENT_LABELS, "profession": PROFESSION_LABELS, "role": ROLE_LABELS},
-    ))
-    return render_template("people/show.html", person=person, summary=summary,
+    return render_template("people/show.html", person=person, labels=_LABELS,
                            leave_form=LeaveForm(left_on=clock.today()), role_history=role_history(person))
 
 
@@ -213,9 +216,8 @@ def organisation():
 def department_form(department_id: int | None = None):
     department = None
     if department_id is not None:
-        department = db.session.get(Department, department_id)
-        if department is None or department.home_id != current_user.home_id:
-            abort(404)
+        department = db.first_or_404(select(Department).where(Department.id == department_id,
+                                                               Department.home_id == current_user.home_id))
     form = DepartmentForm(obj=department)
     if request.method == "GET" and department is not None:
         form.methods.data = "\n".join(m.name for m in department.methods if m.is_active)

@@ -231,6 +231,8 @@ def test_coverage_per_department_and_who_is_missing(app, library, client, make_c
     html = client.get("/guidelines/snart/coverage").get_data(as_text=True)
     assert "1 af 5 i målgruppen" in html
     assert "Nord" in html and "Syd" in html
+    per_department = dict(re.findall(r">(Nord|Syd)</a></td>\s*<td>(\d+ af \d+) <meter", html))
+    assert per_department == {"Nord": "1 af 2", "Syd": "0 af 3"}
     missing = html.split("Mangler at bekræfte")[1]
     assert "Eva Ansat" in missing and "Tim Vikar" in missing and "Erik Ansat" not in missing
     north = client.get(f"/guidelines/snart/coverage?afdeling={library['north']}").get_data(as_text=True)

@@ -1,5 +1,5 @@
-"""The årshjul, the Mini-MED meetings and the .ics download are kept per data version (app/cache.py): a
-change must show at once, and what is per person (buttons, CSRF tokens, own tasks, DTSTAMP) must stay so."""
+"""The årshjul, the Mini-MED meetings and the .ics download show a change at once, and what is per person
+(buttons, CSRF tokens, own tasks, DTSTAMP) stays so."""
 
 import re
 from datetime import datetime

@@ -1,5 +1,5 @@
-"""The guideline pages keep their content per data version (app/guidelines/pages.py): a change made through
-the app shows on the next view, for the person who made it and for everyone else."""
+"""A change made through the app shows on the guideline pages' next view, for the person who made it and for
+everyone else."""
 
 from __future__ import annotations
 
