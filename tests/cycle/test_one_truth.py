@@ -11,7 +11,7 @@ from app.cycle.models import MiniMedMeeting
 from app.cycle.services import guideline_tasks
 from app.extensions import db
 from app.people.models import Department, Home
-from app.web import dadate, daymonth
+from app.web import daymonth, tabledate
 from tests.cycle.helpers import duties
 
 
@@ -48,10 +48,10 @@ def _mus(label):
 def _temp_meeting(client, home, task, today):
     """A done slot names the meeting that filled it; an open one means the year has no meeting left for it."""
     html = client.get("/onboarding/meetings").get_data(as_text=True)
-    held = set(re.findall(r"<td>(\d+\. \w+ \d{4})</td>", html))
+    held = set(re.findall(r"<td>(\d\d\.\d\d\.\d{4})</td>", html))  # the table's dates
     if task.is_done:
         day = date(*reversed([int(p) for p in task.done_note.split()[-1].split(".")]))
-        return dadate(day) in held, None
+        return tabledate(day) in held, None
     done_in_year = sum(t.is_done for t in _TASKS if t.fulfilled_by == task.fulfilled_by
                        and t.due_on.year == task.due_on.year)
     return sum(text.endswith(str(task.due_on.year)) for text in held) > done_in_year, None
