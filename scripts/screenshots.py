@@ -19,6 +19,9 @@ PAGES = {
     "retningslinjer": "/guidelines/",
     "aarshjul": "/cycle/",
     "kvalitet": "/quality/",
+    "kvalitet-tema": "/quality/by-theme",
+    "tilbudsplan": "/competence/tilbudsplan",
+    "medarbejdere": "/people/",
 }
 WIDTHS = (1280, 390)
 #: For each table: its width beyond its box, unless the box scrolls (a .table-wrap with overflow-x: auto).
