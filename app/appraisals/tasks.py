@@ -18,6 +18,7 @@ from app.hooks import Task, task_source
 from app.need_to_know import PERSON
 from app.people.constants import Role
 from app.people.models import Membership, User, UserRole, current_staff_query
+from app.web import dadate
 
 SOURCE = "appraisals"
 
@@ -85,6 +86,6 @@ def talk_tasks(home, start: date, end: date):
                 named_title=f"{label} med {{name}}", subject_kind=PERSON, subject_id=person.id,
                 due_on=due_on, home_id=home.id,
                 source=SOURCE, responsible=None if user_ids else "head", user_ids=user_ids, url=_url(person.id),
-                detail=(f"Forventet senest {row.expected_on:%d.%m.%Y}; "
-                        + ("ingen samtale endnu" if row.last_on is None else f"seneste {row.last_on:%d.%m.%Y}")),
+                detail=(f"Forventet senest {dadate(row.expected_on)}; "
+                        + ("ingen samtale endnu" if row.last_on is None else f"seneste {dadate(row.last_on)}")),
             )
