@@ -80,46 +80,24 @@ def _wish_data(form: WishForm) -> dict:
         "year", "kind", "title", "provider", "cost", "days", "hours", "methods", "responsibility_areas", "reason")}
 
 
-@dataclass(frozen=True)
-class MyWishRow:
-    id: int
-    is_withdrawn: bool
-    #: Everything but the actions cell, whose withdraw button carries the session's CSRF token.
-    cells: Markup
-    editable: bool
-
-
-@dataclass(frozen=True)
+@dataclass
 class MyWishRound:
     """The person's wishes for one funds year, under a heading naming the round and whether it is open."""
 
     year: int
     heading: str
     is_open: bool
-    rows: tuple[MyWishRow, ...]
-
-
-@dataclass(frozen=True)
-class MyWishes:
-    head: Markup
-    rounds: tuple[MyWishRound, ...]
-    courses: Markup
+    wishes: list[CourseWish]
 
 
 @bp.get("/")
 @login_required
 @requires("competence.wish_own")
 def my_wishes():
-    # The open round is asked of the clock on every request (it moves on at the end of the deadline day, judged
-    # by when the request arrived) and is part of the key, so the cached page never outlives it.
-    open_year = open_funds_year(current_user.home)
-    page = cached("competence.my_wishes", (current_user.id, open_year), lambda: _my_wishes(open_year),
-                  home=current_user.home_id)
-    return render_template("competence/my_wishes.html", page=page)
-
-
-def _my_wishes(open_year: int) -> MyWishes:
+    # The open round is asked of the clock on every request: it moves on at the end of the deadline day, judged
+    # by when the request arrived.
     home = current_user.home
+    open_year = open_funds_year(home)
     forwarded = forwarded_departments(current_user.departments, open_year)
     # Every department of the person has forwarded its overview: no new wish can join it, so say so up front.
     locked = _locked_message(open_year) if forwarded and len(forwarded) == len(current_user.departments) else ""
@@ -132,19 +110,11 @@ def _my_wishes(open_year: int) -> MyWishes:
     rounds = []
     for year in sorted({w.year for w in wishes}, reverse=True):
         is_open = year >= open_year  # a later round's deadline is later still
-        rows = tuple(MyWishRow(
-            id=w.id, is_withdrawn=w.is_withdrawn, cells=render_fragment("competence/_my_wish_cells.html", w=w),
-            editable=(is_open and not w.is_withdrawn and not w.outcome
-                      and can(current_user, "competence.wish_edit", w)),
-        ) for w in wishes if w.year == year)
-        rounds.append(MyWishRound(year, round_text(home, year), is_open, rows))
-    return MyWishes(
-        head=render_fragment("competence/_my_wishes_head.html", open_year=open_year,
-                             open_round=round_text(home, open_year), closed_year=closed_year,
-                             closed_deadline=closed_year and wish_deadline(home, closed_year), locked=locked),
-        rounds=tuple(rounds),
-        courses=render_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
-    )
+        rounds.append(MyWishRound(year, round_text(home, year), is_open, [w for w in wishes if w.year == year]))
+    return render_template(
+        "competence/my_wishes.html", rounds=rounds, open_year=open_year, open_round=round_text(home, open_year),
+        closed_year=closed_year, closed_deadline=closed_year and wish_deadline(home, closed_year), locked=locked,
+        courses=completed_courses(current_user))
 
 
 def _locked_message(year: int) -> str:

@@ -1,0 +1,68 @@
+"""The competence pages compute per request (no cache): their statement count does not grow with the number
+of wishes or people shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.competence.models import CourseWish
+from app.extensions import db
+from app.people.constants import Role
+from app.people.models import Department, User
+from tests.conftest import counting
+from tests.factories import PASSWORD, make_department, make_home, make_user
+
+YEAR = 2027
+
+
+def _login(client, email):
+    client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    return client
+
+
+def _add_wishes(app, n, *, owner_email=None):
+    """n wishes in Skoven for YEAR: all the owner's (also one for the year before) if given, else each from a
+    new employee."""
+    with app.app_context():
+        department = db.session.scalars(select(Department).where(Department.name == "Skoven")).one()
+        owner = owner_email and db.session.scalars(select(User).where(User.email == owner_email)).one()
+        for i in range(n):
+            person = owner or make_user(department.home, [department], name=f"Person {i} {n}")
+            db.session.add(CourseWish(
+                home_id=department.home_id, user_id=person.id, department_id=department.id,
+                year=YEAR - 1 if owner and i == 0 else YEAR, kind="course", title=f"Kursus {i}",
+                cost=1000 + i, reason="Fordi.", submitted_by_id=person.id, methods=[department.methods[0]]))
+        db.session.commit()
+
+
+@pytest.fixture
+def people(app, set_today):
+    set_today(date(2026, 9, 15))
+    with app.app_context():
+        home = make_home()
+        department = make_department(home, "Skoven")
+        make_user(home, [department], roles=(Role.DEPARTMENT_LEADER,), email="leder@x.dk")
+        make_user(home, [department], roles=(Role.HEAD,), email="chef@x.dk")
+        make_user(home, [department], email="ansat@x.dk", name="Anna Ansat")
+        db.session.commit()
+        return {"dep": department.id}
+
+
+def _statements(app, client, path):
+    with counting(app) as count:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return count[0]
+
+
+def test_my_wishes_statements_do_not_grow_with_the_wishes(app, people, client):
+    _login(client, "ansat@x.dk")
+    _add_wishes(app, 2, owner_email="ansat@x.dk")
+    few = _statements(app, client, "/competence/")
+    _add_wishes(app, 8, owner_email="ansat@x.dk")
+    html = client.get("/competence/").get_data(as_text=True)
+    assert html.count("Træk tilbage") == 8  # the open round's eight, not the two of the year before
+    assert _statements(app, client, "/competence/") == few
