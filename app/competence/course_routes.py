@@ -202,10 +202,12 @@ def _build_plan_facts(home_id: int, year: int) -> PlanFacts:
     )
 
 
-def _need_department_choices() -> tuple[tuple[int, str], ...]:
-    """The departments the viewer may raise a need for, once per viewer and data version."""
-    return cached("competence.need_departments", current_user.id,
-                  lambda: tuple((d.id, d.name) for d in _departments("competence.overview")))
+def _need_department_choices() -> list[tuple[int, str]]:
+    """The departments the viewer may raise a need for (one query)."""
+    departments = db.session.execute(select(Department.id, Department.name, Department.home_id)
+                                     .where(Department.home_id == current_user.home_id)
+                                     .order_by(Department.name_sort_key)).all()
+    return [(d.id, d.name) for d in departments if can(current_user, "competence.overview", d)]
 
 
 @bp.route("/plan", methods=["GET", "POST"])
