@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.competence.models import CourseWish
+from app.competence.models import CompetenceNeed, CourseWish
 from app.extensions import db
 from app.people.constants import Role
 from app.people.models import Department, User
@@ -66,3 +66,34 @@ def test_my_wishes_statements_do_not_grow_with_the_wishes(app, people, client):
     html = client.get("/competence/").get_data(as_text=True)
     assert html.count("Træk tilbage") == 8  # the open round's eight, not the two of the year before
     assert _statements(app, client, "/competence/") == few
+
+
+def _add_departments_with_needs(app, n):
+    with app.app_context():
+        department = db.session.scalars(select(Department).where(Department.name == "Skoven")).one()
+        for i in range(n):
+            other = make_department(department.home, f"Afdeling {i} af {n}")
+            db.session.add(CompetenceNeed(home_id=department.home_id, department_id=other.id, source="gap",
+                                          description=f"Behov {i} af {n}", raised_on=date(2026, 9, 1)))
+        db.session.commit()
+
+
+def test_plan_statements_do_not_grow_with_departments_and_needs(app, people, client):
+    _login(client, "chef@x.dk")
+    _add_departments_with_needs(app, 1)
+    few = _statements(app, client, f"/competence/plan?aar={YEAR}")
+    _add_departments_with_needs(app, 6)
+    html = client.get(f"/competence/plan?aar={YEAR}").get_data(as_text=True)
+    assert html.count("Hvordan er behovet dækket?") == 7
+    assert _statements(app, client, f"/competence/plan?aar={YEAR}") == few
+    assert _statements(app, client, f"/competence/plan/print?aar={YEAR}") < few
+
+
+def test_plan_offers_a_need_only_for_the_viewers_departments(app, people, client, make_client):
+    _add_departments_with_needs(app, 1)
+    head_html = _login(client, "chef@x.dk").get(f"/competence/plan?aar={YEAR}").get_data(as_text=True)
+    leader_html = _login(make_client(), "leder@x.dk").get(f"/competence/plan?aar={YEAR}").get_data(as_text=True)
+    assert '<option value="%d">Skoven</option>' % people["dep"] in head_html
+    assert ">Afdeling 0 af 1</option>" in head_html
+    assert '<option value="%d">Skoven</option>' % people["dep"] in leader_html
+    assert ">Afdeling 0 af 1</option>" not in leader_html
