@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.competence.models import CompetenceNeed, CourseWish
+from app.competence.models import CompetenceNeed, CourseWish, Distribution, DistributionLine
 from app.extensions import db
 from app.people.constants import Role
 from app.people.models import Department, User
@@ -47,6 +47,7 @@ def people(app, set_today):
         make_user(home, [department], roles=(Role.DEPARTMENT_LEADER,), email="leder@x.dk")
         make_user(home, [department], roles=(Role.HEAD,), email="chef@x.dk")
         make_user(home, [department], email="ansat@x.dk", name="Anna Ansat")
+        make_user(home, [department], roles=(Role.EMPLOYEE, Role.MINI_MED), email="minimed@x.dk")
         db.session.commit()
         return {"dep": department.id}
 
@@ -97,3 +98,35 @@ def test_plan_offers_a_need_only_for_the_viewers_departments(app, people, client
     assert ">Afdeling 0 af 1</option>" in head_html
     assert '<option value="%d">Skoven</option>' % people["dep"] in leader_html
     assert ">Afdeling 0 af 1</option>" not in leader_html
+
+
+def _add_lines(app, n, *, status):
+    """A distribution for YEAR (made with the given status on first use) with n more lines, one a department."""
+    with app.app_context():
+        department = db.session.scalars(select(Department).where(Department.name == "Skoven")).one()
+        dist = db.session.scalars(select(Distribution).where(Distribution.year == YEAR)).first()
+        if dist is None:
+            dist = Distribution(home_id=department.home_id, year=YEAR, budget=100000, status=status)
+            db.session.add(dist)
+            db.session.flush()
+        for i in range(n):
+            other = make_department(department.home, f"Linjeafdeling {i} af {n}")
+            db.session.add(DistributionLine(distribution_id=dist.id, category="common", department_id=other.id,
+                                            title=f"Linje {i} af {n}", amount=100 + i))
+        db.session.commit()
+
+
+@pytest.mark.parametrize(("role_email", "status", "removable"), [
+    ("chef@x.dk", "draft", True), ("chef@x.dk", "approved", False), ("minimed@x.dk", "draft", False)],
+    ids=["head's draft", "head, approved", "Mini-MED member"])
+def test_distribution_statements_do_not_grow_with_the_lines(app, people, client, role_email, status, removable):
+    _login(client, role_email)
+    path = f"/competence/distribution?aar={YEAR}"
+    _add_lines(app, 1, status=status)
+    few = _statements(app, client, path)
+    _add_lines(app, 6, status=status)
+    html = client.get(path).get_data(as_text=True)
+    assert "Linje 5 af 6" in html and "Linjeafdeling 5 af 6" in html
+    assert html.count(">Fjern</button>") == (7 if removable else 0)
+    assert _statements(app, client, path) == few
+
