@@ -268,57 +268,26 @@ def overviews():
     return render_template("competence/overviews.html", rows=rows, year=year)
 
 
-@dataclass(frozen=True)
-class OverviewState:
-    """What the overview form starts from (the stored recommendation and the version to save over)."""
-
-    recommendation: str | None
-    version: int
-
-
-@dataclass(frozen=True)
-class OverviewWish:
-    id: int
-    title: str
-    priority: int | None
-    #: The read-only cells after the priority input, which stays per request (it may show posted input).
-    cells: Markup
-
-
-@dataclass(frozen=True)
+@dataclass
 class OverviewPage:
-    state: OverviewState | None
+    """The department's overview for a year (None before anything is saved), its wishes and who has not sent
+    one: a query per list."""
+
+    overview: DepartmentOverview | None
     locked: bool
     deadline: date
-    notice: Markup
-    wishes: tuple[OverviewWish, ...]
+    wishes: list[CourseWish]
     total: Decimal
-    missing: Markup
+    missing: list[User]
 
 
 def _overview_page(department: Department, year: int) -> OverviewPage:
-    """The department's wishes and who has not sent one, once per data version (the notice's wording depends
-    on whether the viewer is the tilbudsleder)."""
-    is_home = can(current_user, "competence.home")
-    return cached("competence.overview_page", (department.id, year, is_home),
-                  lambda: _build_overview_page(department, year))
-
-
-def _build_overview_page(department: Department, year: int) -> OverviewPage:
     current = overview_for(department.id, year)
-    locked = bool(current and current.is_locked)
     wishes = department_wishes(department.id, year)
-    return OverviewPage(
-        state=OverviewState(current.recommendation, current.version) if current else None,
-        locked=locked, deadline=wish_deadline(current_user.home, year),
-        notice=render_fragment("competence/_overview_notice.html", overview=current, locked=locked),
-        wishes=tuple(OverviewWish(w.id, w.title, w.priority,
-                                  render_fragment("competence/_overview_wish_cells.html", w=w, locked=locked))
-                     for w in wishes),
-        total=sum((w.cost for w in wishes), Decimal(0)),
-        missing=render_fragment("competence/_overview_missing.html", missing=missing_submitters(department.id, year),
-                                locked=locked),
-    )
+    return OverviewPage(overview=current, locked=bool(current and current.is_locked),
+                        deadline=wish_deadline(current_user.home, year), wishes=wishes,
+                        total=sum((w.cost for w in wishes), Decimal(0)),
+                        missing=missing_submitters(department.id, year))
 
 
 @bp.route("/overview/<int:department_id>", methods=["GET", "POST"])
@@ -328,9 +297,9 @@ def overview(department_id: int):
     authorize("competence.overview", department)
     year = year_arg()
     page = _overview_page(department, year)
-    form = OverviewForm(obj=page.state)
+    form = OverviewForm(obj=page.overview)
     if request.method == "GET":
-        form.version.data = page.state.version if page.state else ""
+        form.version.data = page.overview.version if page.overview else ""
     status = 200
     if form.validate_on_submit():
         priorities = {}

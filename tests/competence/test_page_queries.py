@@ -94,9 +94,9 @@ def test_plan_offers_a_need_only_for_the_viewers_departments(app, people, client
     _add_departments_with_needs(app, 1)
     head_html = _login(client, "chef@x.dk").get(f"/competence/plan?aar={YEAR}").get_data(as_text=True)
     leader_html = _login(make_client(), "leder@x.dk").get(f"/competence/plan?aar={YEAR}").get_data(as_text=True)
-    assert '<option value="%d">Skoven</option>' % people["dep"] in head_html
+    assert f'<option value="{people["dep"]}">Skoven</option>' in head_html
     assert ">Afdeling 0 af 1</option>" in head_html
-    assert '<option value="%d">Skoven</option>' % people["dep"] in leader_html
+    assert f'<option value="{people["dep"]}">Skoven</option>' in leader_html
     assert ">Afdeling 0 af 1</option>" not in leader_html
 
 
@@ -128,5 +128,25 @@ def test_distribution_statements_do_not_grow_with_the_lines(app, people, client,
     html = client.get(path).get_data(as_text=True)
     assert "Linje 5 af 6" in html and "Linjeafdeling 5 af 6" in html
     assert html.count(">Fjern</button>") == (7 if removable else 0)
+    assert _statements(app, client, path) == few
+
+
+def test_overview_statements_do_not_grow_with_wishes_and_people(app, people, client):
+    _login(client, "leder@x.dk")
+    path = f"/competence/overview/{people['dep']}?aar={YEAR}"
+    _add_wishes(app, 1)
+    with app.app_context():  # permanent staff without a wish are listed as missing
+        department = db.session.get(Department, people["dep"])
+        make_user(department.home, [department], name="Mads Mangler")
+        db.session.commit()
+    few = _statements(app, client, path)
+    _add_wishes(app, 6)
+    with app.app_context():
+        department = db.session.get(Department, people["dep"])
+        for i in range(5):
+            make_user(department.home, [department], name=f"Mangler {i}")
+        db.session.commit()
+    html = client.get(path).get_data(as_text=True)
+    assert html.count('class="priority"') == 7 and "Mangler 4" in html and ">Rediger</a>" in html
     assert _statements(app, client, path) == few
 
