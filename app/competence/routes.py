@@ -9,13 +9,11 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.cache import cached
 from app.competence import bp, exports
 from app.competence.forms import OverviewForm, OwnWishForm, WishForm
 from app.competence.models import CourseWish, DepartmentOverview, wish_deadline
@@ -43,7 +41,6 @@ from app.extensions import db
 from app.params import int_arg
 from app.people.models import Department, User
 from app.permissions import authorize, can, requires
-from app.web import render_fragment
 
 
 def year_arg(default: int | None = None) -> int:
@@ -387,22 +384,15 @@ def export_overview(department_id: int, fmt: str):
 @requires("competence.home")
 def home_wishes():
     year = year_arg()
-    # The home's list is the same for everyone who may see it and has no forms: rendered once per data version.
-    content = cached("competence.home_wishes_html", (current_user.home_id, year),
-                     lambda: _render_home_wishes(current_user.home_id, year), home=current_user.home_id)
-    return render_template("competence/home_wishes.html", year=year, content=content)
-
-
-def _render_home_wishes(home_id: int, year: int) -> Markup:
+    home_id = current_user.home_id
     wishes = db.session.scalars(
         select(CourseWish).where(CourseWish.home_id == home_id, CourseWish.year == year,
                                  CourseWish.status == "submitted")
-        .options(selectinload(CourseWish.methods), selectinload(CourseWish.user),
-                 selectinload(CourseWish.department), selectinload(CourseWish.home))
+        .options(selectinload(CourseWish.user), selectinload(CourseWish.department), selectinload(CourseWish.home))
         .order_by(CourseWish.department_id, CourseWish.priority.is_(None), CourseWish.priority, CourseWish.id)).all()
     overviews_by_dep = {o.department_id: o for o in db.session.scalars(select(DepartmentOverview).where(
         DepartmentOverview.home_id == home_id, DepartmentOverview.year == year))}
-    return render_fragment("competence/_home_wishes_body.html", wishes=wishes, year=year, overviews=overviews_by_dep)
+    return render_template("competence/home_wishes.html", year=year, wishes=wishes, overviews=overviews_by_dep)
 
 
 @bp.get("/wishes/export.<fmt>")

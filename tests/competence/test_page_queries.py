@@ -150,3 +150,13 @@ def test_overview_statements_do_not_grow_with_wishes_and_people(app, people, cli
     assert html.count('class="priority"') == 7 and "Mangler 4" in html and ">Rediger</a>" in html
     assert _statements(app, client, path) == few
 
+
+def test_home_wishes_statements_do_not_grow_with_the_wishes(app, people, client):
+    _login(client, "chef@x.dk")
+    path = f"/competence/wishes?aar={YEAR}"
+    _add_wishes(app, 1)
+    few = _statements(app, client, path)
+    _add_wishes(app, 6)
+    html = client.get(path).get_data(as_text=True)
+    assert html.count("Kursus ") == 7 and html.count("Ikke sendt") == 7
+    assert _statements(app, client, path) == few
