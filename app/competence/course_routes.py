@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -14,7 +11,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.audit.services import record
-from app.cache import cached
 from app.competence import bp, distribution
 from app.competence.forms import AgreementForm, CompletionForm, NeedForm, PlanForm
 from app.competence.meeting_decisions import plan_approval
@@ -33,7 +29,7 @@ from app.hooks import emit
 from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
-from app.web import dadate, render_fragment
+from app.web import dadate
 
 
 def _departments(action: str) -> list[Department]:
@@ -163,29 +159,9 @@ def _plan_year() -> int:
     return year
 
 
-@dataclass(frozen=True)
-class PlanNeed:
-    id: int
-    #: The need's department, kind, date and text; its close form (CSRF) stays per request.
-    summary: Markup
-
-
-@dataclass(frozen=True)
-class PlanFacts:
-    """What the plan page and its print show about the home, kept per home and year until the data changes."""
-
-    methods: Markup
-    needs: tuple[PlanNeed, ...]
-    funds: Markup
-
-
 def _plan_facts(year: int) -> dict:
+    """What the plan page and its print show about the home: a query per list."""
     home_id = current_user.home_id
-    return {"facts": cached("competence.plan_facts", (home_id, year), lambda: _build_plan_facts(home_id, year),
-                            home=home_id)}
-
-
-def _build_plan_facts(home_id: int, year: int) -> PlanFacts:
     departments = db.session.scalars(select(Department).where(Department.home_id == home_id,
                                                               Department.is_active.is_(True))
                                      .options(selectinload(Department.methods)).order_by(Department.name_sort_key)).all()
@@ -193,19 +169,17 @@ def _build_plan_facts(home_id: int, year: int) -> PlanFacts:
                                                             CompetenceNeed.closed_on.is_(None))
                                .options(selectinload(CompetenceNeed.department))
                                .order_by(CompetenceNeed.raised_on)).all()
-    dist = distribution.approved(home_id, year) or distribution.current(home_id, year)
-    return PlanFacts(
-        methods=render_fragment("competence/_plan_methods.html", departments=departments),
-        needs=tuple(PlanNeed(n.id, render_fragment("competence/_plan_need.html", n=n)) for n in needs),
-        funds=render_fragment("competence/_plan_funds.html", departments=departments, dist=dist,
-                              planned=distribution.planned_supervision(home_id, year)),
-    )
+    return {"departments": departments, "needs": needs,
+            "dist": distribution.approved(home_id, year) or distribution.current(home_id, year),
+            "planned": distribution.planned_supervision(home_id, year)}
 
 
-def _need_department_choices() -> tuple[tuple[int, str], ...]:
-    """The departments the viewer may raise a need for, once per viewer and data version."""
-    return cached("competence.need_departments", current_user.id,
-                  lambda: tuple((d.id, d.name) for d in _departments("competence.overview")))
+def _need_department_choices() -> list[tuple[int, str]]:
+    """The departments the viewer may raise a need for (one query)."""
+    departments = db.session.execute(select(Department.id, Department.name, Department.home_id)
+                                     .where(Department.home_id == current_user.home_id)
+                                     .order_by(Department.name_sort_key)).all()
+    return [(d.id, d.name) for d in departments if can(current_user, "competence.overview", d)]
 
 
 @bp.route("/plan", methods=["GET", "POST"])

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.cache import cached
 from app.competence import bp, distribution, exports
 from app.competence.forms import BudgetForm, DecisionForm, LineForm, StartDistributionForm, SupervisionForm
 from app.competence.models import (
@@ -38,7 +35,7 @@ from app.forms import choices
 from app.params import int_arg
 from app.people.models import Department
 from app.permissions import authorize, can, requires
-from app.web import dadate, render_fragment
+from app.web import dadate
 
 
 def _default_year() -> int:
@@ -81,37 +78,12 @@ def _open_wishes(dist: Distribution | None, year: int) -> list[CourseWish]:
     return [w for w in wishes if w.id not in taken]
 
 
-@dataclass(frozen=True)
-class DistributionParts:
-    """The read-only parts of a year's distribution page; the forms between them are rendered per request."""
-
-    dist_id: int | None
-    is_locked: bool
-    #: Revision, totals and lines. The lines carry remove buttons (CSRF) while the head edits the newest
-    #: draft; such parts are rendered per request and never cached.
-    summary: Markup | None
-    history: Markup | None
-
-
-def _build_parts(year: int, dist: Distribution | None, may_manage: bool) -> DistributionParts:
+def _summary(year: int, dist: Distribution | None) -> dict:
+    """The distribution's revision, totals, lines and history, as the page shows them: a query per list."""
     if dist is None:
-        return DistributionParts(None, False, Markup(), Markup())
-    departments = {d.id: d for d in _departments()}
-    history = distribution.revisions(current_user.home_id, year)
-    return DistributionParts(
-        dist.id, dist.is_locked,
-        render_fragment("competence/_distribution_summary.html", dist=dist, departments=departments, history=history,
-                        categories=LINE_CATEGORIES, may_manage=may_manage),
-        render_fragment("competence/_distribution_history.html", history=history),
-    )
-
-
-def _cacheable_parts(year: int, may_manage: bool) -> DistributionParts:
-    """The parts to keep; for the head's open draft only its state, as that page is forms throughout."""
-    dist = distribution.current(current_user.home_id, year)
-    if dist is not None and may_manage and not dist.is_locked:
-        return DistributionParts(dist.id, False, None, None)
-    return _build_parts(year, dist, may_manage)
+        return {"dist": None}
+    return {"dist": dist, "departments": {d.id: d for d in _departments()},
+            "history": distribution.revisions(current_user.home_id, year), "categories": LINE_CATEGORIES}
 
 
 def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
@@ -134,8 +106,8 @@ def _render(year: int, dist: Distribution | None, status: int = 200, **forms):
             (w.id, f"{w.department.name}: {w.user.name if w.user else 'Afdelingen'} – {w.title}") for w in wishes])
     may_manage = can(current_user, "competence.home")
     warnings = _decision_warnings(year, departments) if dist is not None and not dist.is_locked else []
-    return render_template("competence/distribution.html", year=year, parts=_build_parts(year, dist, may_manage),
-                           may_manage=may_manage, decision_warnings=warnings, **forms), status
+    return render_template("competence/distribution.html", year=year, may_manage=may_manage,
+                           decision_warnings=warnings, **_summary(year, dist), **forms), status
 
 
 def _decision_warnings(year: int, departments) -> list[str]:
@@ -159,15 +131,12 @@ def _decision_warnings(year: int, departments) -> list[str]:
 def distribution_page():
     year = _year()
     may_manage = can(current_user, "competence.home")
-    # Without forms between them (no distribution yet, an approved one, or a viewer who cannot change it) the
-    # page's parts are kept per home, year and right to manage until the data changes.
-    parts = cached("competence.distribution_parts", (current_user.home_id, year, may_manage),
-                   lambda: _cacheable_parts(year, may_manage), home=current_user.home_id)
-    if parts.summary is None:
-        return _render(year, distribution.current(current_user.home_id, year))
-    start_form = StartDistributionForm() if may_manage and parts.dist_id is None else None
-    return render_template("competence/distribution.html", year=year, parts=parts, may_manage=may_manage,
-                           start_form=start_form)
+    dist = distribution.current(current_user.home_id, year)
+    if dist is not None and may_manage and not dist.is_locked:
+        return _render(year, dist)  # the head's open draft: forms throughout
+    start_form = StartDistributionForm() if may_manage and dist is None else None
+    return render_template("competence/distribution.html", year=year, may_manage=may_manage, start_form=start_form,
+                           **_summary(year, dist))
 
 
 @bp.post("/distribution")

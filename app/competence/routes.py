@@ -9,13 +9,11 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.cache import cached
 from app.competence import bp, exports
 from app.competence.forms import OverviewForm, OwnWishForm, WishForm
 from app.competence.models import CourseWish, DepartmentOverview, wish_deadline
@@ -43,7 +41,6 @@ from app.extensions import db
 from app.params import int_arg
 from app.people.models import Department, User
 from app.permissions import authorize, can, requires
-from app.web import render_fragment
 
 
 def year_arg(default: int | None = None) -> int:
@@ -80,46 +77,24 @@ def _wish_data(form: WishForm) -> dict:
         "year", "kind", "title", "provider", "cost", "days", "hours", "methods", "responsibility_areas", "reason")}
 
 
-@dataclass(frozen=True)
-class MyWishRow:
-    id: int
-    is_withdrawn: bool
-    #: Everything but the actions cell, whose withdraw button carries the session's CSRF token.
-    cells: Markup
-    editable: bool
-
-
-@dataclass(frozen=True)
+@dataclass
 class MyWishRound:
     """The person's wishes for one funds year, under a heading naming the round and whether it is open."""
 
     year: int
     heading: str
     is_open: bool
-    rows: tuple[MyWishRow, ...]
-
-
-@dataclass(frozen=True)
-class MyWishes:
-    head: Markup
-    rounds: tuple[MyWishRound, ...]
-    courses: Markup
+    wishes: list[CourseWish]
 
 
 @bp.get("/")
 @login_required
 @requires("competence.wish_own")
 def my_wishes():
-    # The open round is asked of the clock on every request (it moves on at the end of the deadline day, judged
-    # by when the request arrived) and is part of the key, so the cached page never outlives it.
-    open_year = open_funds_year(current_user.home)
-    page = cached("competence.my_wishes", (current_user.id, open_year), lambda: _my_wishes(open_year),
-                  home=current_user.home_id)
-    return render_template("competence/my_wishes.html", page=page)
-
-
-def _my_wishes(open_year: int) -> MyWishes:
+    # The open round is asked of the clock on every request: it moves on at the end of the deadline day, judged
+    # by when the request arrived.
     home = current_user.home
+    open_year = open_funds_year(home)
     forwarded = forwarded_departments(current_user.departments, open_year)
     # Every department of the person has forwarded its overview: no new wish can join it, so say so up front.
     locked = _locked_message(open_year) if forwarded and len(forwarded) == len(current_user.departments) else ""
@@ -132,19 +107,11 @@ def _my_wishes(open_year: int) -> MyWishes:
     rounds = []
     for year in sorted({w.year for w in wishes}, reverse=True):
         is_open = year >= open_year  # a later round's deadline is later still
-        rows = tuple(MyWishRow(
-            id=w.id, is_withdrawn=w.is_withdrawn, cells=render_fragment("competence/_my_wish_cells.html", w=w),
-            editable=(is_open and not w.is_withdrawn and not w.outcome
-                      and can(current_user, "competence.wish_edit", w)),
-        ) for w in wishes if w.year == year)
-        rounds.append(MyWishRound(year, round_text(home, year), is_open, rows))
-    return MyWishes(
-        head=render_fragment("competence/_my_wishes_head.html", open_year=open_year,
-                             open_round=round_text(home, open_year), closed_year=closed_year,
-                             closed_deadline=closed_year and wish_deadline(home, closed_year), locked=locked),
-        rounds=tuple(rounds),
-        courses=render_fragment("competence/_my_courses.html", courses=completed_courses(current_user)),
-    )
+        rounds.append(MyWishRound(year, round_text(home, year), is_open, [w for w in wishes if w.year == year]))
+    return render_template(
+        "competence/my_wishes.html", rounds=rounds, open_year=open_year, open_round=round_text(home, open_year),
+        closed_year=closed_year, closed_deadline=closed_year and wish_deadline(home, closed_year), locked=locked,
+        courses=completed_courses(current_user))
 
 
 def _locked_message(year: int) -> str:
@@ -298,57 +265,26 @@ def overviews():
     return render_template("competence/overviews.html", rows=rows, year=year)
 
 
-@dataclass(frozen=True)
-class OverviewState:
-    """What the overview form starts from (the stored recommendation and the version to save over)."""
-
-    recommendation: str | None
-    version: int
-
-
-@dataclass(frozen=True)
-class OverviewWish:
-    id: int
-    title: str
-    priority: int | None
-    #: The read-only cells after the priority input, which stays per request (it may show posted input).
-    cells: Markup
-
-
-@dataclass(frozen=True)
+@dataclass
 class OverviewPage:
-    state: OverviewState | None
+    """The department's overview for a year (None before anything is saved), its wishes and who has not sent
+    one: a query per list."""
+
+    overview: DepartmentOverview | None
     locked: bool
     deadline: date
-    notice: Markup
-    wishes: tuple[OverviewWish, ...]
+    wishes: list[CourseWish]
     total: Decimal
-    missing: Markup
+    missing: list[User]
 
 
 def _overview_page(department: Department, year: int) -> OverviewPage:
-    """The department's wishes and who has not sent one, once per data version (the notice's wording depends
-    on whether the viewer is the tilbudsleder)."""
-    is_home = can(current_user, "competence.home")
-    return cached("competence.overview_page", (department.id, year, is_home),
-                  lambda: _build_overview_page(department, year))
-
-
-def _build_overview_page(department: Department, year: int) -> OverviewPage:
     current = overview_for(department.id, year)
-    locked = bool(current and current.is_locked)
     wishes = department_wishes(department.id, year)
-    return OverviewPage(
-        state=OverviewState(current.recommendation, current.version) if current else None,
-        locked=locked, deadline=wish_deadline(current_user.home, year),
-        notice=render_fragment("competence/_overview_notice.html", overview=current, locked=locked),
-        wishes=tuple(OverviewWish(w.id, w.title, w.priority,
-                                  render_fragment("competence/_overview_wish_cells.html", w=w, locked=locked))
-                     for w in wishes),
-        total=sum((w.cost for w in wishes), Decimal(0)),
-        missing=render_fragment("competence/_overview_missing.html", missing=missing_submitters(department.id, year),
-                                locked=locked),
-    )
+    return OverviewPage(overview=current, locked=bool(current and current.is_locked),
+                        deadline=wish_deadline(current_user.home, year), wishes=wishes,
+                        total=sum((w.cost for w in wishes), Decimal(0)),
+                        missing=missing_submitters(department.id, year))
 
 
 @bp.route("/overview/<int:department_id>", methods=["GET", "POST"])
@@ -358,9 +294,9 @@ def overview(department_id: int):
     authorize("competence.overview", department)
     year = year_arg()
     page = _overview_page(department, year)
-    form = OverviewForm(obj=page.state)
+    form = OverviewForm(obj=page.overview)
     if request.method == "GET":
-        form.version.data = page.state.version if page.state else ""
+        form.version.data = page.overview.version if page.overview else ""
     status = 200
     if form.validate_on_submit():
         priorities = {}
@@ -448,22 +384,15 @@ def export_overview(department_id: int, fmt: str):
 @requires("competence.home")
 def home_wishes():
     year = year_arg()
-    # The home's list is the same for everyone who may see it and has no forms: rendered once per data version.
-    content = cached("competence.home_wishes_html", (current_user.home_id, year),
-                     lambda: _render_home_wishes(current_user.home_id, year), home=current_user.home_id)
-    return render_template("competence/home_wishes.html", year=year, content=content)
-
-
-def _render_home_wishes(home_id: int, year: int) -> Markup:
+    home_id = current_user.home_id
     wishes = db.session.scalars(
         select(CourseWish).where(CourseWish.home_id == home_id, CourseWish.year == year,
                                  CourseWish.status == "submitted")
-        .options(selectinload(CourseWish.methods), selectinload(CourseWish.user),
-                 selectinload(CourseWish.department), selectinload(CourseWish.home))
+        .options(selectinload(CourseWish.user), selectinload(CourseWish.department), selectinload(CourseWish.home))
         .order_by(CourseWish.department_id, CourseWish.priority.is_(None), CourseWish.priority, CourseWish.id)).all()
     overviews_by_dep = {o.department_id: o for o in db.session.scalars(select(DepartmentOverview).where(
         DepartmentOverview.home_id == home_id, DepartmentOverview.year == year))}
-    return render_fragment("competence/_home_wishes_body.html", wishes=wishes, year=year, overviews=overviews_by_dep)
+    return render_template("competence/home_wishes.html", year=year, wishes=wishes, overviews=overviews_by_dep)
 
 
 @bp.get("/wishes/export.<fmt>")

@@ -1,5 +1,5 @@
-"""The competence pages keep their content per data version (app/cache.py): a change made through the app
-shows on the next view, forms keep their own CSRF token, and the wish deadline turns at the end of the day."""
+"""The competence pages are computed per request (no cache): a change made through the app shows on the
+next view, forms keep their own CSRF token, and the wish deadline turns at the end of the day."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_my_wishes_closes_at_the_end_of_the_deadline_day(app, people, client, se
     set_today(datetime(2026, 10, 1, 12, 0, tzinfo=clock.TZ))
     _login(client, "ansat@x.dk")
     client.post("/competence/wishes/new", data=_wish(people, "Low arousal"))
-    assert "er overskredet" not in _html(client, "/competence/")  # cached on the deadline day
+    assert "er overskredet" not in _html(client, "/competence/")  # seen on the deadline day
     set_today(moment)
     _login(client, "ansat@x.dk")  # a login lasts at most SESSION_MAX_HOURS: the jump needs a new one
     html = _html(client, "/competence/")
