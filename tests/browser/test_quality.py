@@ -84,7 +84,7 @@ def test_head_places_an_indicator_in_the_quality_model_and_reads_the_report_per_
     expect(page.locator("tr", has_text="MU-samtaler inden for 12 måneder")).to_contain_text("Intet tema")
 
     page.get_by_role("link", name="Temaer og kriterier").click()
-    page.get_by_role("link", name="Ret MU-samtaler inden for 12 måneder").click()
+    page.get_by_role("link", name="Rediger MU-samtaler inden for 12 måneder").click()
     page.get_by_label("Tema", exact=True).select_option("6")
     page.get_by_label("Kriterium").select_option("7a")
     page.get_by_role("button", name="Gem placering").click()
