@@ -138,12 +138,9 @@ def present_tilbudsplan(meeting: MiniMedMeeting | None, version: TilbudsplanVers
     if version.status not in PRESENTABLE:
         raise CompetenceError("Kun en færdig tilbudsplan kan fremlægges; denne er en kladde eller erstattet.")
     _first(meeting, "Fremlæggelsen af tilbudsplanen")
-    from app.competence import tilbudsplan as plans
+    from app.competence.tilbudsplan import mark_presented
 
-    try:
-        return plans.mark_presented(version, meeting, actor, note=clean_text(note, 4000))
-    except plans.TilbudsplanError as error:
-        raise CompetenceError(str(error)) from error
+    return mark_presented(version, meeting, actor, note=clean_text(note, 4000))
 
 
 def evaluation_of(home_id: int, year: int) -> TilbudsplanEvaluation | None:

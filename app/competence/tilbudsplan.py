@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.audit.services import record
 from app.competence.models import PLAN_SECTIONS, CompetencePlan, CourseWish, TilbudsplanVersion, wish_methods
+from app.competence.services import CompetenceError
 from app.competence.tilbudsplan_models import (
     INTRODUCE,
     METHOD_ACTION_LABELS,
@@ -34,8 +35,9 @@ EVENT = "competence.tilbudsplan_written"
 READABLE = ("published", "superseded")
 
 
-class TilbudsplanError(Exception):
-    """A refused change to the tilbudsplan; the message is Danish and shown as is."""
+class TilbudsplanError(CompetenceError):
+    """A refused change to the tilbudsplan; the message is Danish and shown as is (a CompetenceError, so the
+    meeting's recording catches it like its own refusals)."""
 
 
 def versions(home_id: int, year: int) -> list[TilbudsplanVersion]:

@@ -51,6 +51,20 @@ def _departments() -> list[Department]:
                                    .options(selectinload(Department.methods)).order_by(Department.name_sort_key)))
 
 
+def _attempt(step, *, done: str, then: str, refused: str):
+    """Run a change to the plan: committed with `done` flashed and on to `then`, or, refused (a Danish
+    TilbudsplanError), rolled back with its message flashed and back to `refused` (303)."""
+    try:
+        result = step()
+    except plans.TilbudsplanError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(refused), 303
+    db.session.commit()
+    flash(done(result) if callable(done) else done, "success")
+    return redirect(then)
+
+
 @bp.get("/tilbudsplan")
 @login_required
 @requires("competence.tilbudsplan")
@@ -158,15 +172,9 @@ def tilbudsplan_remove_decision(decision_id: int):
     if decision is None or decision.version.home_id != current_user.home_id:
         abort(404)
     year = decision.version.year
-    try:
-        plans.remove_decision(decision.version, decision, current_user)
-    except plans.TilbudsplanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("competence.tilbudsplan", aar=year)), 303
-    db.session.commit()
-    flash("Beslutningen er slettet.", "success")
-    return redirect(url_for("competence.tilbudsplan_edit", aar=year))
+    return _attempt(lambda: plans.remove_decision(decision.version, decision, current_user),
+                    done="Beslutningen er slettet.", then=url_for("competence.tilbudsplan_edit", aar=year),
+                    refused=url_for("competence.tilbudsplan", aar=year))
 
 
 @bp.post("/tilbudsplan/finish")
@@ -178,15 +186,10 @@ def tilbudsplan_finish():
     if row is None:
         flash("Der er ingen kladde at færdiggøre. Skriv og gem tilbudsplanen først.", "error")
         return redirect(url_for("competence.tilbudsplan_edit", aar=year)), 303
-    try:
-        plans.finish(row, current_user)
-    except plans.TilbudsplanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("competence.tilbudsplan_edit", aar=year)), 303
-    db.session.commit()
-    flash(f"Tilbudsplanen for {year} er færdiggjort og klar til årets første Mini-MED-møde.", "success")
-    return redirect(url_for("competence.tilbudsplan", aar=year))
+    return _attempt(lambda: plans.finish(row, current_user),
+                    done=f"Tilbudsplanen for {year} er færdiggjort og klar til årets første Mini-MED-møde.",
+                    then=url_for("competence.tilbudsplan", aar=year),
+                    refused=url_for("competence.tilbudsplan_edit", aar=year))
 
 
 @bp.post("/tilbudsplan/publish")
@@ -200,15 +203,10 @@ def tilbudsplan_publish():
     if row is None:
         flash("Der er ingen færdiggjort tilbudsplan at offentliggøre.", "error")
         return redirect(url_for("competence.tilbudsplan", aar=year)), 303
-    try:
-        plans.publish(row, current_user)
-    except plans.TilbudsplanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("competence.tilbudsplan", aar=year)), 303
-    db.session.commit()
-    flash(f"Tilbudsplanen for {year} er offentliggjort i alle afdelinger.", "success")
-    return redirect(url_for("competence.tilbudsplan", aar=year))
+    return _attempt(lambda: plans.publish(row, current_user),
+                    done=f"Tilbudsplanen for {year} er offentliggjort i alle afdelinger.",
+                    then=url_for("competence.tilbudsplan", aar=year),
+                    refused=url_for("competence.tilbudsplan", aar=year))
 
 
 @bp.post("/tilbudsplan/acknowledge")
@@ -219,16 +217,12 @@ def tilbudsplan_acknowledge():
     row = plans.published(current_user.home_id, year)
     if row is None:
         abort(404)
-    try:
-        ack = plans.acknowledge(row, current_user)
-    except plans.TilbudsplanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        abort(403)
-    db.session.commit()
-    flash("Tak. Du har bekræftet, at du har læst og forstået tilbudsplanen." if ack else
-          "Du har allerede bekræftet tilbudsplanen.", "success")
-    return redirect(url_for("competence.tilbudsplan", aar=year))
+    # `published` is the home's published revision, so the only refusal acknowledge knows cannot happen here.
+    return _attempt(lambda: plans.acknowledge(row, current_user),
+                    done=lambda ack: ("Tak. Du har bekræftet, at du har læst og forstået tilbudsplanen." if ack else
+                                      "Du har allerede bekræftet tilbudsplanen."),
+                    then=url_for("competence.tilbudsplan", aar=year),
+                    refused=url_for("competence.tilbudsplan", aar=year))
 
 
 @bp.get("/tilbudsplan/history")
