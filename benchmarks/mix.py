@@ -218,34 +218,10 @@ def open_wish_form(port: int, email: str, year: int) -> Writer:
 
 
 def parallel(items, func, threads: int = 8) -> list:
-    """func(item) for every item on a few threads; results in order; the first error is raised."""
-    items = list(items)
-    results: list = [None] * len(items)
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-    next_index = [0]
+    """func(item) for every item on a few threads; results in order (rush.parallel, with fewer threads)."""
+    from benchmarks.rush import parallel as run_parallel
 
-    def worker():
-        while True:
-            with lock:
-                if errors or next_index[0] >= len(items):
-                    return
-                index = next_index[0]
-                next_index[0] += 1
-            try:
-                results[index] = func(items[index])
-            except BaseException as error:  # noqa: BLE001 - re-raised below
-                with lock:
-                    errors.append(error)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+    return run_parallel(items, func, threads)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -42,6 +42,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -241,30 +242,10 @@ def department_choice(html: str) -> str:
     return re.search(r'value="(\d+)"', select_html.group(0)).group(1)
 
 
-def parallel(items, func, threads: int = 16) -> None:
-    errors: list[BaseException] = []
-    queue = list(items)
-    lock = threading.Lock()
-
-    def worker():
-        while True:
-            with lock:
-                if not queue or errors:
-                    return
-                item = queue.pop()
-            try:
-                func(item)
-            except BaseException as error:  # noqa: BLE001 - re-raised below
-                with lock:
-                    errors.append(error)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    if errors:
-        raise errors[0]
+def parallel(items, func, threads: int = 16) -> list:
+    """func(item) for every item on a few threads; results in order; the first error is raised."""
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(func, items))
 
 
 class Server:
