@@ -81,8 +81,9 @@ def draft(home_id: int, year: int) -> TilbudsplanVersion | None:
 def decisions(version: TilbudsplanVersion) -> list[TilbudsplanMethodDecision]:
     return list(db.session.scalars(select(TilbudsplanMethodDecision).where(
         TilbudsplanMethodDecision.version_id == version.id)
+        .join(Department, Department.id == TilbudsplanMethodDecision.department_id)
         .options(selectinload(TilbudsplanMethodDecision.department))
-        .order_by(TilbudsplanMethodDecision.department_id, TilbudsplanMethodDecision.id)))
+        .order_by(Department.name_sort_key, TilbudsplanMethodDecision.id)))  # departments in Danish order
 
 
 def save_draft(home_id: int, year: int, actor, body: str, change_note: str, *, version_id: int | None = None,
