@@ -314,6 +314,27 @@ def _mapper_for(table):
     return next((m for m in db.Model.registry.mappers if m.local_table is table), None)
 
 
+_REQUEST_MEMO = "kp_request_memo"
+
+
+def per_request(name: str, key, compute):
+    """`compute()` once per application context (a request, a CLI run) for (name, key), for derived data two
+    parts of one page ask for (the indicators and the tasks both need the talk statuses). Forgotten at the
+    next flush, so a write in the same request is always seen; outside an app context it is just computed."""
+    if not has_app_context():
+        return compute()
+    memo = g.setdefault(_REQUEST_MEMO, {})
+    if (name, key) not in memo:
+        memo[(name, key)] = compute()
+    return memo[(name, key)]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_request_memo(session, flush_context) -> None:
+    if has_app_context():
+        g.pop(_REQUEST_MEMO, None)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_orm_changes(session, flush_context) -> None:
     # After the flush, so new rows have their keys and foreign keys; the session's lists still hold what was flushed.

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from flask import g, has_app_context
-from sqlalchemy import and_, case, event, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.appraisals.models import (
@@ -28,6 +27,7 @@ from app.appraisals.models import (
     NeuroRecord,
     Talk,
 )
+from app.cache import per_request
 from app.competence.models import CourseCompletion
 from app.extensions import db
 from app.people.constants import EmploymentType, Role
@@ -185,19 +185,7 @@ def talk_statuses(home_id: int, kind: str, on: date | None = None,
     per application context and forgotten at the next flush, so a write is always seen."""
     on = on or clock.today()
     key = (home_id, kind, on, None if department_ids is None else tuple(sorted(department_ids)))
-    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
-    if key not in memo:
-        memo[key] = _talk_statuses(home_id, kind, on, department_ids)
-    return list(memo[key])
-
-
-_MEMO = "kp_talk_statuses"
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_statuses(session, flush_context) -> None:
-    if has_app_context():
-        g.pop(_MEMO, None)
+    return list(per_request("talk_statuses", key, lambda: _talk_statuses(home_id, kind, on, department_ids)))
 
 
 def _talk_statuses(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None) -> list[TalkStatus]:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from app.cache import per_request
 from app.children.services import PHYSIO_CODES, PLAN_CODES, TEAM_CODES, ChildCheck, summary_for
 from app.hooks import Finding, IndicatorResult, indicator
 from app.need_to_know import CHILD
@@ -22,23 +20,10 @@ from app.need_to_know import CHILD
 GUIDELINE = "kompetenceudvikling"
 
 
-_MEMO = "kp_children_checks"
-
-
 def _checks(home, department_id: int | None, on: date) -> list[ChildCheck]:
-    if not has_app_context():
-        return summary_for(home.id, on, [department_id] if department_id else None).checks
-    memo = g.setdefault(_MEMO, {})
-    key = (home.id, department_id, on)
-    if key not in memo:
-        memo[key] = summary_for(home.id, on, [department_id] if department_id else None).checks
-    return memo[key]
-
-
-@event.listens_for(Session, "after_flush")
-def _forget_checks(session, flush_context) -> None:
-    if has_app_context():
-        g.pop(_MEMO, None)
+    """The children's checks, once per request for the three indicators (app.cache.per_request)."""
+    return per_request("children_checks", (home.id, department_id, on),
+                       lambda: summary_for(home.id, on, [department_id] if department_id else None).checks)
 
 
 def _result(checks: list[ChildCheck], codes: frozenset[str]) -> IndicatorResult:
