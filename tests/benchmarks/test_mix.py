@@ -84,10 +84,15 @@ def test_a_case_takes_its_requests_from_every_session_of_its_pool_in_turn():
 
 
 def test_worker_memory_reads_the_resident_size_of_each_child_process():
-    child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    # The child says "ready" once the interpreter runs; measured before that it is still a bare fork.
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; print('ready', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    )
     try:
         import os
 
+        assert child.stdout.readline() == b"ready\n"
         workers = mix.worker_memory(os.getpid())
     finally:
         child.communicate(b"")
