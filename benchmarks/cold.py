@@ -1,4 +1,4 @@
-"""Each key page's cold cost at region scale, in-process: ``python -m benchmarks.cold [--repeat 5] [--only TEXT]``.
+"""Each key page's cold cost at region scale, in-process: ``python -m benchmarks.cold [--repeat 5] [--only TEXT] [--profile N]``.
 
 Runs against DATABASE_URL (a database with `flask demo --scale region`). Every page is fetched once (logging in,
 loading templates), then `--repeat` times with the cache of derived data emptied first (app/cache.py); each of
@@ -10,7 +10,9 @@ cache. Prints a table, and one JSON line last (page -> {"median_ms", "min_ms", "
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import statistics
 import sys
 import time
@@ -42,7 +44,7 @@ def _floor_ms(repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(repeat: int, only: str) -> dict[str, dict]:
+def measure(repeat: int, only: str, profile: "cProfile.Profile | None" = None) -> dict[str, dict]:
     from app import cache, create_app
     from app.extensions import db
 
@@ -69,7 +71,11 @@ def measure(repeat: int, only: str) -> dict[str, dict]:
             cache.clear()
             counter[0] = 0
             started = time.perf_counter()
+            if profile is not None:
+                profile.enable()
             status, _ = sessions.get(paths[page.name], page.email)
+            if profile is not None:
+                profile.disable()
             times.append((time.perf_counter() - started) * 1000)
             queries = counter[0]
         results[page.name] = {"median_ms": round(statistics.median(times), 1), "min_ms": round(min(times), 1),
@@ -81,8 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", default="")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile the cold fetches and print the N functions with most own time to stderr")
     args = parser.parse_args(argv)
-    results = measure(args.repeat, args.only)
+    profile = cProfile.Profile() if args.profile else None
+    results = measure(args.repeat, args.only, profile)
+    if profile is not None:
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("tottime").print_stats(args.profile)
     floor = results["floor"]["median_ms"]
     print(f"{'page':40} {'cold ms':>9} {'min':>8} {'max':>8} {'÷floor':>8} {'SQL':>5}")
     for name, row in results.items():
