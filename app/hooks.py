@@ -5,7 +5,7 @@
 - task_source: dated tasks (from guideline cycles, talks due, plan follow-ups, temp meetings...)
   that together make the årshjul, the dashboard list, reminders and the calendar feed.
 - indicator: one quality-monitoring indicator, defined once for the report and the snapshot.
-- on_event / emit: "this duty is fulfilled by that event" (e.g. an overview forwarded).
+- events ("this duty is fulfilled by that event", e.g. an overview forwarded) are blinker signals in app/signals.py.
 - fulfilment: the records that fulfil a duty whose `fulfilled_by` names an event; the årshjul reads them, so
   such a duty is done exactly when its record exists for the duty's year.
 - profile_section: a section of an employee's competence profile page.
@@ -279,27 +279,6 @@ def indicator(key: str, title, guideline_slug: str, order: int = 50):
 
 def indicators() -> list[Indicator]:
     return sorted(_indicators.values(), key=lambda i: (i.order, i.key))
-
-
-_handlers: dict[str, list[Callable]] = {}
-
-
-def on_event(name: str):
-    """Register handler(**payload) for an event such as 'competence.overview_forwarded'."""
-
-    def register(func):
-        handlers = _handlers.setdefault(name, [])
-        if func not in handlers:
-            handlers.append(func)
-        return func
-
-    return register
-
-
-def emit(name: str, **payload) -> None:
-    """Tell the handlers; payload keys: home_id, on (date), department_id, user_id, year, actor."""
-    for handler in _handlers.get(name, []):
-        handler(name=name, **payload)
 
 
 @dataclass(frozen=True)

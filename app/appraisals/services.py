@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app import signals
 from app.appraisals.models import (
     LU,
     MU,
@@ -23,7 +24,6 @@ from app.appraisals.status import completed_neuro_ids
 from app.audit.services import record
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
-from app.hooks import emit
 from app.people.constants import Role
 from app.people.models import Home, User
 
@@ -147,5 +147,5 @@ def record_mus_event(home: Home, *, kind: str, held_on: date | None, meeting_id:
     db.session.add(row)
     db.session.flush()
     record(f"appraisals.mus_{kind}", row, actor=actor, summary=f"{row.label} {row.year}", home_id=home.id)
-    emit(MUS_EVENT_NAMES[kind], home_id=home.id, year=row.year, on=held_on, actor=actor)
+    signals.by_name(MUS_EVENT_NAMES[kind]).send(home_id=home.id, year=row.year, on=held_on, actor=actor)
     return row

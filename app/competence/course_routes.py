@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import clock
+from app import clock, signals
 from app.audit.services import record
 from app.competence import bp, distribution
 from app.competence.forms import AgreementForm, CompletionForm, NeedForm, PlanForm
@@ -25,7 +25,6 @@ from app.competence.services import (
 from app.exports import Table, respond
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, choices, has_control_characters
-from app.hooks import emit
 from app.params import int_arg
 from app.people.models import Department, Membership, User
 from app.permissions import authorize, can, requires
@@ -249,8 +248,8 @@ def finish_plan():
     db.session.flush()
     record("competence.plan_written", plan_row, summary=str(year))
     if plan_row.duty_year <= clock.today().year:
-        emit("competence.plan_written", home_id=current_user.home_id, year=plan_row.duty_year,
-             on=clock.today(), actor=current_user)
+        signals.plan_written.send(home_id=current_user.home_id, year=plan_row.duty_year,
+                                  on=clock.today(), actor=current_user)
     db.session.commit()
     flash("Kompetenceudviklingsplanen er færdigskrevet og klar til Mini-MED.", "success")
     return redirect(url_for("competence.plan", aar=year))

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from app import clock
+from app import clock, signals
 from app.audit.services import record
 from app.competence.models import (
     DECISION_LABELS,
@@ -30,7 +30,6 @@ from app.competence.services import CompetenceError, StaleError, _optional_numbe
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
 from app.faults import checkpoint
-from app.hooks import emit
 from app.people.models import Department
 from app.web import kroner
 
@@ -217,8 +216,8 @@ def record_decision(dist: Distribution, meeting: MiniMedMeeting | None, outcome:
     record("competence.distribution_decided", dist, summary=f"{dist.year}: {decision.outcome_label}",
            actor=actor, meeting=meeting.held_on.isoformat())
     if approving:
-        emit("competence.distribution_approved", home_id=dist.home_id, year=meeting.held_on.year,
-             on=meeting.held_on, actor=actor)
+        signals.distribution_approved.send(home_id=dist.home_id, year=meeting.held_on.year,
+                                           on=meeting.held_on, actor=actor)
     checkpoint("competence.distribution_approval")  # crash-safety tests: all flushed, nothing committed
     return decision
 

@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from app import clock
+from app import clock, signals
 from app.audit.services import record
 from app.competence.models import (
     WISH_KIND_LABELS,
@@ -28,7 +28,6 @@ from app.competence.models import (
     wish_deadline,
 )
 from app.extensions import db
-from app.hooks import emit
 from app.people.constants import EmploymentType
 from app.people.models import Department, Membership, Method, ResourceFunction, User
 from app.permissions import is_head, leads_department
@@ -237,8 +236,8 @@ def submit_wish(employee: User | None, department: Department, data: dict, actor
     record("competence.wish_submitted", wish, summary=wish.title, actor=actor, year=wish.year,
            late=wish.is_late or None)
     if employee is not None:
-        emit("competence.wish_submitted", home_id=wish.home_id, user_id=employee.id, year=wish.year - 1,
-             on=clock.today(), actor=actor)
+        signals.wish_submitted.send(home_id=wish.home_id, user_id=employee.id, year=wish.year - 1,
+                                    on=clock.today(), actor=actor)
     return wish
 
 
@@ -347,8 +346,8 @@ def forward_overview(department: Department, year: int, actor: User) -> Departme
     db.session.flush()
     record("competence.overview_forwarded", overview, summary=department.name, actor=actor, year=year)
     if overview.duty_year <= clock.today().year:
-        emit("competence.overview_forwarded", home_id=department.home_id, department_id=department.id,
-             year=overview.duty_year, on=clock.today(), actor=actor)
+        signals.overview_forwarded.send(home_id=department.home_id, department_id=department.id,
+                                        year=overview.duty_year, on=clock.today(), actor=actor)
     return overview
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, signals
 from app.audit.services import record
 from app.competence.models import PLAN_SECTIONS, CompetencePlan, CourseWish, TilbudsplanVersion, wish_methods
 from app.competence.services import CompetenceError
@@ -28,7 +28,6 @@ from app.competence.tilbudsplan_models import (
 )
 from app.cycle.models import MiniMedMeeting
 from app.extensions import db
-from app.hooks import emit
 from app.people.models import Department, Method
 
 EVENT = "competence.tilbudsplan_written"
@@ -231,7 +230,7 @@ def finish(version: TilbudsplanVersion, actor) -> None:
     record(EVENT, version, home_id=version.home_id, actor=actor,
            summary=f"Tilbudsplan {version.year} færdiggjort (revision {version.number})")
     if version.duty_year <= clock.today().year:
-        emit(EVENT, home_id=version.home_id, year=version.duty_year, on=clock.today(), actor=actor)
+        signals.tilbudsplan_written.send(home_id=version.home_id, year=version.duty_year, on=clock.today(), actor=actor)
 
 
 def first_meeting(home_id: int, year: int) -> MiniMedMeeting | None:

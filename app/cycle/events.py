@@ -1,12 +1,17 @@
 """Duties fulfilled by events elsewhere in the app: each event in guidelines/README.md marks its duty done."""
 
+from app import signals
 from app.cycle.services import FULFILLING_EVENTS, complete_by_event
-from app.hooks import on_event
 
 
-def _fulfil(name: str, **payload) -> None:
-    complete_by_event(name, **payload)
+def _fulfiller(name: str):
+    def fulfil(_sender, /, **payload) -> None:
+        complete_by_event(name, **payload)
+
+    return fulfil
 
 
 for _event in FULFILLING_EVENTS:
-    on_event(_event)(_fulfil)
+    # Nothing else holds these closures: under blinker's default weak reference they would vanish at the next
+    # garbage collection and the duties would silently stop completing.
+    signals.by_name(_event).connect(_fulfiller(_event), weak=False)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from app import clock
+from app import clock, signals
 from app.extensions import db
 from app.guidelines.services import GuidelineError, acknowledge, guideline_by_slug
-from app.hooks import on_event
 from app.people.models import User
 
 
-@on_event("onboarding.guideline_read")
-def guideline_read(name: str, home_id: int, user_id: int, slug: str, on: date | None = None, **_payload) -> None:
+@signals.guideline_read.connect
+def guideline_read(_sender, /, home_id: int, user_id: int, slug: str, on: date | None = None, **_payload) -> None:
     """Onboarding marked a guideline as read: that counts as "Læst og forstået" for the current version."""
     user = db.session.get(User, user_id)
     if user is None or user.home_id != home_id:

@@ -12,7 +12,7 @@ from flask import has_request_context, url_for
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, signals
 from app.audit.services import record
 from app.extensions import db
 from app.guidelines.models import (
@@ -25,7 +25,6 @@ from app.guidelines.models import (
     GuidelineVersion,
     next_review_after,
 )
-from app.hooks import emit
 from app.people.constants import TEMP_EMPLOYMENT_TYPES
 from app.people.models import Home, Membership, User, UserRole
 
@@ -330,7 +329,7 @@ def _reviewed(guideline: Guideline, on: date) -> None:
     guideline.last_reviewed_on = on
     home_ids = _scope_home_ids(guideline)
     for home_id in home_ids:
-        emit("guidelines.reviewed", home_id=home_id, on=on, slug=guideline.slug, year=on.year)
+        signals.guideline_reviewed.send(home_id=home_id, on=on, slug=guideline.slug, year=on.year)
 
 
 def publish(guideline: Guideline, version: GuidelineVersion, *, at: datetime) -> None:

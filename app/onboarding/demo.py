@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, signals
 from app.extensions import db
-from app.hooks import demo_loader, emit
+from app.hooks import demo_loader
 from app.onboarding.constants import BY_LEADER
 from app.onboarding.defaults import DEFAULT_TEMPLATES, item_dicts
 from app.onboarding.models import (
@@ -133,4 +133,4 @@ def load(home, rng: random.Random, scale: str) -> None:
         if present:
             db.session.execute(insert(TempMeetingAttendance), [dict(meeting_id=meeting.id, user_id=i)
                                                                for i in present])
-        emit("onboarding.temp_meeting_held", home_id=home.id, on=held_on, year=held_on.year, department_id=None)
+        signals.temp_meeting_held.send(home_id=home.id, on=held_on, year=held_on.year, department_id=None)

@@ -5,22 +5,23 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app import signals
 from app.extensions import db
-from app.hooks import Fulfilment, fulfilment, on_event
+from app.hooks import Fulfilment, fulfilment
 from app.onboarding.models import Checklist, TempMeeting
 from app.onboarding.services import auto_assign
 from app.people.models import User
 
 
-@on_event("people.created")
-def assign_on_creation(name=None, home_id=None, user_id=None, on=None, **_payload):
+@signals.person_created.connect
+def assign_on_creation(_sender, /, home_id=None, user_id=None, on=None, **_payload):
     person = db.session.get(User, user_id)
     if person is not None:
         auto_assign(person, on)
 
 
-@on_event("people.employment_changed")
-def assign_on_new_employment(name=None, home_id=None, user_id=None, on=None, **_payload):
+@signals.employment_changed.connect
+def assign_on_new_employment(_sender, /, home_id=None, user_id=None, on=None, **_payload):
     """A temp who is taken on permanently (or the other way round) gets that type's checklist, once."""
     person = db.session.get(User, user_id)
     if person is None:

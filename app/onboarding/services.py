@@ -10,10 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from app import clock
+from app import clock, signals
 from app.audit.services import record
 from app.extensions import db
-from app.hooks import emit
 from app.onboarding.constants import BY_LEADER, BY_SELF, KIND_LABELS, STUCK_DAYS
 from app.onboarding.models import (
     Checklist,
@@ -220,8 +219,8 @@ def complete_item(item: ChecklistItem, actor: User, *, done_on: date | None, not
            summary=f"{person.name}: {item.text}"[:300], actor=actor, item_id=item.id,
            done_on=done_on.isoformat() if done_on else None)
     if item.guideline_slug and not item.is_leader_item:
-        emit("onboarding.guideline_read", home_id=person.home_id, user_id=person.id, slug=item.guideline_slug,
-             on=today)
+        signals.guideline_read.send(home_id=person.home_id, user_id=person.id, slug=item.guideline_slug,
+                                    on=today)
 
 
 # Progress and readiness
@@ -364,8 +363,8 @@ def record_meeting(home_id: int, *, held_on: date, department_id: int | None, at
     db.session.flush()
     record("onboarding.temp_meeting_recorded", meeting, summary=f"Vikarmøde {dadate(held_on)}", actor=actor,
            attendees=len(attendee_ids), department_id=department_id)
-    emit("onboarding.temp_meeting_held", home_id=home_id, on=held_on, year=held_on.year,
-         department_id=department_id)
+    signals.temp_meeting_held.send(home_id=home_id, on=held_on, year=held_on.year,
+                                   department_id=department_id)
     return meeting
 
 

@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app import signals
 from app.audit.services import record
 from app.auth.services import hash_password
 from app.auth.sessions import end_all_sessions
 from app.extensions import db
-from app.hooks import emit
 from app.people.constants import EmploymentType
 from app.people.grants import RoleChangeRefused, change_roles
 from app.people.models import Department, Home, Method, ResourceFunction, User
@@ -72,7 +72,7 @@ def create_employee(home: Home, data: dict, resource_topics: list[str], today: d
     db.session.flush()
     record("people.created", person, summary=person.name)
     _change_roles(person, roles, set(), actor)
-    emit("people.created", home_id=home.id, user_id=person.id, on=today)
+    signals.person_created.send(home_id=home.id, user_id=person.id, on=today)
     return person, start_code
 
 
@@ -91,8 +91,8 @@ def update_employee(person: User, data: dict, resource_topics: list[str], today:
     _set_resource_topics(person, resource_topics, today)
     db.session.flush()
     if person.employment_type != before["employment_type"]:
-        emit("people.employment_changed", home_id=person.home_id, user_id=person.id, on=today,
-             before=before["employment_type"], after=person.employment_type)
+        signals.employment_changed.send(home_id=person.home_id, user_id=person.id, on=today,
+                                        before=before["employment_type"], after=person.employment_type)
     record("people.changed", person, summary=person.name, before=before,
            after={"roles": sorted(person.roles), "departments": sorted(person.department_ids),
                   "employment_type": person.employment_type})

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select
 
-from app import clock, hooks
+from app import clock, hooks, signals
 from app.appraisals.models import LU, MU, MusConceptEvent, NeuroRecord, Talk
 from app.appraisals.tasks import talk_tasks
 from app.cycle.models import MiniMedMeeting, TaskCompletion
@@ -16,10 +16,17 @@ from app.people.models import Home, User
 from tests.factories import make_department, make_home, make_user
 
 
-def test_head_records_the_mus_evaluation_in_mini_med_and_the_duty_is_told(app, demo, auth, client, monkeypatch):
+def test_head_records_the_mus_evaluation_in_mini_med_and_the_duty_is_told(app, demo, auth, client):
     told = []
-    monkeypatch.setitem(hooks._handlers, "appraisals.mus_concept_evaluated", [lambda **p: told.append(p)])
-    monkeypatch.setitem(hooks._handlers, "appraisals.mus_concept_briefed", [lambda **p: told.append(p)])
+
+    @signals.mus_concept_evaluated.connect
+    def evaluated(_sender, /, **payload):
+        told.append({"name": "appraisals.mus_concept_evaluated", **payload})
+
+    @signals.mus_concept_briefed.connect
+    def briefed(_sender, /, **payload):
+        told.append({"name": "appraisals.mus_concept_briefed", **payload})
+
     today = clock.today()
     with app.app_context():
         home_id = db.session.scalar(select(Home.id))

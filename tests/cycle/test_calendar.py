@@ -123,11 +123,11 @@ def test_invalid_revoked_or_departed_tokens_get_the_same_404(app, people, login,
 
 def test_done_tasks_are_marked_and_the_download_needs_a_login(app, people, import_guidelines, login, client):
     import_guidelines()
-    from app.hooks import emit
+    from app import signals
 
     with app.app_context():
-        emit("competence.wish_submitted", home_id=people.home, user_id=people.ids["employee_a"], year=2026,
-             on=date(2026, 9, 25))
+        signals.wish_submitted.send(home_id=people.home, user_id=people.ids["employee_a"], year=2026,
+                                    on=date(2026, 9, 25))
         db.session.commit()
     assert client.get("/cycle/kalender/aarshjul.ics?aar=2026").status_code == 302
     own = login(people.employee_a).get("/cycle/kalender/aarshjul.ics?aar=2026")

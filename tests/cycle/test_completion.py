@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app import signals
 from app.audit.models import AuditEntry
 from app.cycle.models import TaskCompletion
 from app.cycle.services import guideline_tasks
 from app.extensions import db
-from app.hooks import emit
 from app.people.models import Home
 from tests.cycle.helpers import duties
 
@@ -112,8 +112,8 @@ def test_the_forwarded_overview_is_what_completes_its_department_duty(app, peopl
         # The overview of wishes for 2027 answers the October 2026 duty; one for 2028 does not.
         row = _overview(people, people.dep_b, 2027, datetime(2026, 10, 20, 8, tzinfo=UTC))
         _overview(people, people.dep_a, 2028, datetime(2026, 10, 20, 8, tzinfo=UTC))
-        emit("competence.overview_forwarded", home_id=people.home, department_id=people.dep_b, year=2026,
-             on=date(2026, 10, 20), actor=None)
+        signals.overview_forwarded.send(home_id=people.home, department_id=people.dep_b, year=2026,
+                                        on=date(2026, 10, 20), actor=None)
         db.session.commit()
         assert db.session.scalar(select(TaskCompletion)) is None  # no second truth beside the record
     tasks = _tasks(app, people)
@@ -149,7 +149,7 @@ def test_temp_meetings_complete_in_turn_and_a_plan_counts_for_its_own_year(app, 
         # The plan for 2026 was the December 2025 duty.
         db.session.add(CompetencePlan(home_id=people.home, year=2026, future_tasks="Tekst",
                                       finished_at=datetime(2025, 12, 20, 10, tzinfo=UTC)))
-        emit("guidelines.reviewed", home_id=people.home, on=date(2026, 9, 2), slug="en-anden", year=2026)
+        signals.guideline_reviewed.send(home_id=people.home, on=date(2026, 9, 2), slug="en-anden", year=2026)
         db.session.commit()
     tasks = _tasks(app, people)
     assert tasks[_uid(people, "vikarmoeder", due="2026-09-30")].is_done
@@ -164,8 +164,8 @@ def test_temp_meetings_complete_in_turn_and_a_plan_counts_for_its_own_year(app, 
 def test_a_course_wish_counts_for_that_employee_only(app, people, import_guidelines, login):
     import_guidelines()
     with app.app_context():
-        emit("competence.wish_submitted", home_id=people.home, user_id=people.ids["employee_a"], year=2026,
-             on=date(2026, 9, 25), actor=None)
+        signals.wish_submitted.send(home_id=people.home, user_id=people.ids["employee_a"], year=2026,
+                                    on=date(2026, 9, 25), actor=None)
         db.session.commit()
         rows = db.session.scalars(select(TaskCompletion.uid)).all()
     wishes = _uid(people, "kursusoensker", due="2026-10-01")

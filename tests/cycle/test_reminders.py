@@ -13,11 +13,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from app import clock
+from app import clock, signals
 from app.cycle.models import ReminderLog
 from app.cycle.reminders import send_reminders
 from app.extensions import db
-from app.hooks import emit
 
 WISHES = "Hver medarbejder sender sine ønsker"
 #: Permanent staff in the `people` fixture: the employee duty is theirs (the temp's is not).
@@ -123,8 +122,8 @@ def test_reminder_days_around_the_deadline(app, people, import_guidelines, runne
 def test_done_duties_and_own_wishes_are_not_reminded(app, people, import_guidelines, runner, outbox, login):
     import_guidelines()
     with app.app_context():
-        emit("competence.wish_submitted", home_id=people.home, user_id=people.ids["employee_a"], year=2026,
-             on=date(2026, 9, 20))
+        signals.wish_submitted.send(home_id=people.home, user_id=people.ids["employee_a"], year=2026,
+                                    on=date(2026, 9, 20))
         db.session.commit()
     from datetime import UTC, datetime
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from app import signals
 from app.extensions import db
-from app.hooks import emit
 from app.people.models import User
 
 
@@ -26,8 +26,8 @@ def test_the_duty_leaves_the_employees_list_once_their_own_wish_is_sent(app, dem
     set_today(date(2027, 9, 20))
     with app.app_context():
         employee = db.session.scalar(select(User).where(User.email == "medarbejder@demo.dk"))
-        emit("competence.wish_submitted", home_id=employee.home_id, user_id=employee.id, year=2027,
-             on=date(2027, 9, 20))
+        signals.wish_submitted.send(home_id=employee.home_id, user_id=employee.id, year=2027,
+                                    on=date(2027, 9, 20))
         db.session.commit()
     auth.login("employee")
     assert "1. oktober 2027" not in _dashboard(client)
@@ -37,8 +37,8 @@ def test_a_colleagues_wish_does_not_clear_mine(app, demo, auth, client, set_toda
     set_today(date(2027, 9, 20))
     with app.app_context():
         colleague = db.session.scalar(select(User).where(User.email == "minimed@demo.dk"))
-        emit("competence.wish_submitted", home_id=colleague.home_id, user_id=colleague.id, year=2027,
-             on=date(2027, 9, 20))
+        signals.wish_submitted.send(home_id=colleague.home_id, user_id=colleague.id, year=2027,
+                                    on=date(2027, 9, 20))
         db.session.commit()
     auth.login("employee")
     assert "1. oktober 2027" in _dashboard(client)

@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from app import signals
 from app.database import danish_key
 from app.extensions import db
 from app.guidelines.models import Acknowledgement, Guideline, next_review_after
 from app.guidelines.services import guideline_by_slug
-from app.hooks import emit, indicators, tasks_for_home
+from app.hooks import indicators, tasks_for_home
 from app.people.constants import EmploymentType
 from app.people.models import Home, User
 from tests.factories import make_user
@@ -117,12 +118,12 @@ def test_confirmed_indicator_counts_target_people_drops_leavers_and_filters(app,
 
 def test_onboarding_guideline_read_records_an_acknowledgement(app, imported):
     with app.app_context():
-        emit("onboarding.guideline_read", home_id=imported["home"], user_id=imported["temp"], slug="test",
-             on=date(2026, 6, 1))
-        emit("onboarding.guideline_read", home_id=imported["home"], user_id=imported["temp"], slug="test",
-             on=date(2026, 6, 1))
-        emit("onboarding.guideline_read", home_id=imported["home"], user_id=imported["temp"], slug="findes-ikke",
-             on=date(2026, 6, 1))
+        signals.guideline_read.send(home_id=imported["home"], user_id=imported["temp"], slug="test",
+                                    on=date(2026, 6, 1))
+        signals.guideline_read.send(home_id=imported["home"], user_id=imported["temp"], slug="test",
+                                    on=date(2026, 6, 1))
+        signals.guideline_read.send(home_id=imported["home"], user_id=imported["temp"], slug="findes-ikke",
+                                    on=date(2026, 6, 1))
         db.session.commit()
         acks = db.session.scalars(select(Acknowledgement)).all()
         assert [(a.user_id, a.version.guideline.slug) for a in acks] == [(imported["temp"], "test")]

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app import signals
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.hooks import on_event
 from app.onboarding.models import ChecklistItem
 from app.onboarding.services import has_completed_introduction, readiness
 from app.people.models import User
@@ -137,8 +137,8 @@ def test_completing_an_item_twice_is_refused(app, org, make_client):
 def test_reading_a_guideline_item_links_to_it_and_emits_the_acknowledgement(app, org, make_client):
     seen = []
 
-    @on_event("onboarding.guideline_read")
-    def remember(**payload):
+    @signals.guideline_read.connect
+    def remember(_sender, /, **payload):
         seen.append(payload)
 
     client = login(make_client, org.temp)
@@ -146,7 +146,7 @@ def test_reading_a_guideline_item_links_to_it_and_emits_the_acknowledgement(app,
     assert "Læs retningslinjen" in page
     assert client.post(item_url(org, 2), data={}).status_code == 302
     mine = [p for p in seen if p["user_id"] == org.temp_id]
-    assert mine == [{"name": "onboarding.guideline_read", "home_id": org.home_id, "user_id": org.temp_id,
+    assert mine == [{"home_id": org.home_id, "user_id": org.temp_id,
                      "slug": "introduktion-nyansatte-og-vikarer", "on": TODAY}]
 
 
