@@ -184,6 +184,29 @@ def set_today():
     clock.set_now(None)
 
 
+@pytest.fixture
+def listen():
+    """listen(receiver, *signals): receiver(name, **payload) hears each of the app's signals (app/signals.py)
+    sent until the test ends, beside the app's own receivers."""
+    connected = []
+
+    def hear_as(receiver, name):
+        def hear(_sender, /, **payload):
+            receiver(name, **payload)
+
+        return hear
+
+    def connect(receiver, *signals):
+        for signal in signals:
+            hear = hear_as(receiver, signal.name)
+            signal.connect(hear, weak=False)
+            connected.append((signal, hear))
+
+    yield connect
+    for signal, hear in connected:
+        signal.disconnect(hear)
+
+
 class AuthActions:
     def __init__(self, client: CSRFClient):
         self._client = client

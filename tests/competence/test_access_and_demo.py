@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app import clock
+from app import clock, signals
 from app.competence.models import CompetencePlan, CourseCompletion, CourseWish, Distribution
 from app.extensions import db
 from app.hooks import indicators, profile_sections
@@ -143,9 +143,9 @@ def test_leader_dashboard_flags_a_course_without_agreement_and_agreement_clears_
     assert "Sansemotorik" in client.get("/people/resources?q=sanse").get_data(as_text=True)
 
 
-def test_plan_is_prefilled_saved_finished_and_printable(app, demo, auth, client, monkeypatch):
+def test_plan_is_prefilled_saved_finished_and_printable(app, demo, auth, client, listen):
     events = []
-    monkeypatch.setattr("app.competence.course_routes.emit", lambda name, **kw: events.append(name))
+    listen(lambda name, **kw: events.append(name), signals.plan_written)
     year = clock.today().year + 1  # the demo's plan for this year is finished and approved; next year's is open
     auth.login("leader")
     client.post("/competence/needs", data={"department_id": _ids(app)["dep"], "source": "admission",

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app import clock
+from app import clock, signals
 from app.competence import distribution as dist_service
 from app.competence.models import CourseWish, Decision, DepartmentOverview, Distribution
 from app.competence.services import CompetenceError
@@ -59,9 +59,9 @@ def _line(client, dist_id, version, **data):
     return client.post(f"/competence/distribution/{dist_id}/lines", data=payload)
 
 
-def test_draft_totals_and_approval_sets_outcomes_and_locks(app, client, setup, monkeypatch):
+def test_draft_totals_and_approval_sets_outcomes_and_locks(app, client, setup, listen):
     events = []
-    monkeypatch.setattr("app.competence.distribution.emit", lambda name, **kw: events.append((name, kw)))
+    listen(lambda name, **kw: events.append((name, kw)), signals.distribution_approved)
     _login(client)
     _start(client, setup)
     d = _dist(app)
@@ -190,11 +190,11 @@ def test_two_people_saving_at_once_one_is_told_and_keeps_input(app, client, make
     assert _dist(app).budget == Decimal("50000")
 
 
-def test_approval_is_all_or_nothing(app, setup, monkeypatch):
+def test_approval_is_all_or_nothing(app, setup, listen):
     def boom(*args, **kwargs):
         raise RuntimeError("crash after the outcomes were set")
 
-    monkeypatch.setattr("app.competence.distribution.emit", boom)
+    listen(boom, signals.distribution_approved)
     with app.app_context():
         from app.people.models import Home, User
 

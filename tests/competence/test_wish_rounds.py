@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from app import clock, hooks
+from app import clock, hooks, signals
 from app.competence.models import CourseWish
 from app.extensions import db
 from app.people.constants import Role
@@ -137,7 +137,7 @@ def test_the_round_is_judged_by_when_the_request_arrived(app, client, set_today,
     assert _wishes(app) == [(2027, "Low arousal i praksis", False)]
 
 
-def test_a_forwarded_overview_locks_its_own_round_only(app, client, make_client, set_today, ids, monkeypatch):
+def test_a_forwarded_overview_locks_its_own_round_only(app, client, make_client, set_today, ids, listen):
     set_today(datetime(2026, 9, 20, 12, tzinfo=clock.TZ))
     employee = _login(client, "ansat@x.dk")
     leader = _login(make_client(), "leder@x.dk")
@@ -152,7 +152,7 @@ def test_a_forwarded_overview_locks_its_own_round_only(app, client, make_client,
     page = employee.get("/competence/").get_data(as_text=True)
     assert "Nyt ønske til 2028" in page and "er sendt videre" not in page
     events = []
-    monkeypatch.setattr("app.competence.services.emit", lambda name, **kw: events.append((name, kw["year"])))
+    listen(lambda name, **kw: events.append((name, kw["year"])), signals.wish_submitted, signals.overview_forwarded)
     assert employee.post("/competence/wishes/new", data=_wish(ids, 2028, "Marte Meo")).status_code == 302
     assert events == [("competence.wish_submitted", 2027)]  # the duty of 1 October 2027
     # A forwarded 2028 overview would lock the 2028 round, with a message naming it.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
+from app import clock, signals
 from app.competence.models import CourseWish, DepartmentOverview
 from app.extensions import db
 from app.people.constants import Role
@@ -55,9 +55,9 @@ def _count(app):
     (datetime.fromisoformat("2026-10-01T21:59:59+00:00"), True),
     (datetime.fromisoformat("2026-10-01T22:00:00+00:00"), False),
 ], ids=["23:59:59 local", "00:00:00 local", "21:59:59 UTC (CEST +2)", "22:00:00 UTC"])
-def test_employee_submission_at_the_deadline(app, client, set_today, home_setup, moment, accepted, monkeypatch):
+def test_employee_submission_at_the_deadline(app, client, set_today, home_setup, moment, accepted, listen):
     events = []
-    monkeypatch.setattr("app.competence.services.emit", lambda name, **kw: events.append((name, kw)))
+    listen(lambda name, **kw: events.append((name, kw)), signals.wish_submitted)
     set_today(moment)
     _login(client, "ansat@x.dk")
     response = client.post("/competence/wishes/new", data=_wish(home_setup))
@@ -165,9 +165,9 @@ def test_others_cannot_see_or_change_a_wish(app, client, set_today, home_setup):
 
 
 def test_overview_forward_locks_and_only_the_head_reopens(app, client, make_client, set_today, home_setup,
-                                                         monkeypatch):
+                                                         listen):
     events = []
-    monkeypatch.setattr("app.competence.services.emit", lambda name, **kw: events.append((name, kw)))
+    listen(lambda name, **kw: events.append((name, kw)), signals.wish_submitted, signals.overview_forwarded)
     set_today(datetime(2026, 9, 20, 12, tzinfo=clock.TZ))
     _login(client, "ansat@x.dk")
     client.post("/competence/wishes/new", data=_wish(home_setup))
