@@ -48,7 +48,9 @@ def year_context(view: View, home, filters: Filters, today: date) -> dict:
         only_guidelines=filters.only_guidelines, only_mine=filters.only_mine, home_name=home.name,
         can_manage=can(user, "cycle.meetings.manage"), departments=departments,
         department_names={d.id: d.name for d in departments}, meetings=meetings, waiting=waiting,
-        describe_when=describe_when, counts=counts, STATUS_LABELS=STATUS_LABELS, AUDIENCE_LABELS=AUDIENCE_LABELS,
+        describe_when=describe_when, counts=counts, STATUS_LABELS=STATUS_LABELS,
+        # Translated once, not on each of the hundreds of lines that name a role.
+        AUDIENCE_LABELS={code: str(label) for code, label in AUDIENCE_LABELS.items()},
         years=[today.year, today.year + 1] if filters.year >= today.year else [filters.year, today.year,
                                                                                 today.year + 1],
     )
