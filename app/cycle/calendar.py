@@ -23,8 +23,6 @@ from app.people.constants import AUDIENCE_LABELS
 PRODID = "-//Kompetenceportalen//Årshjul//DA"
 UID_DOMAIN = "kompetenceportalen"
 MAX_OCTETS = 75
-#: The DTSTAMP of a calendar kept in the cache, until `stamped` puts in the moment it is handed out.
-STAMP_SLOT = "DTSTAMP-SLOT"
 
 
 def hash_token(token: str) -> str:
@@ -128,10 +126,10 @@ def event_lines(task: Task, base_url: str, stamp: str, *, is_done: bool, departm
 
 
 def calendar(tasks: Iterable[Task], *, name: str, base_url: str, done_uids: set[str] = frozenset(),
-             department_names: dict[int, str] | None = None, stamp: str | None = None) -> str:
-    """The tasks as one VCALENDAR text with CRLF line endings, stamped now unless given a stamp. The tasks have
-    been through need_to_know (`outside=True`): their titles are what may leave the app."""
-    stamp = stamp or _stamp(clock.now())
+             department_names: dict[int, str] | None = None) -> str:
+    """The tasks as one VCALENDAR text with CRLF line endings, stamped now. The tasks have been through
+    need_to_know (`outside=True`): their titles are what may leave the app."""
+    stamp = _stamp(clock.now())
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -149,8 +147,3 @@ def calendar(tasks: Iterable[Task], *, name: str, base_url: str, done_uids: set[
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
 
-
-def stamped(text: str, moment: datetime) -> str:
-    """A calendar written with stamp=STAMP_SLOT, stamped with the moment. Only whole DTSTAMP lines are
-    replaced: a task's text cannot start a line (a folded line goes on after a space)."""
-    return text.replace(f"\r\nDTSTAMP:{STAMP_SLOT}\r\n", f"\r\nDTSTAMP:{_stamp(moment)}\r\n")

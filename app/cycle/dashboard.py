@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from app import clock
 from app.cycle.calendar import active_token
-from app.cycle.services import meetings_of_year
+from app.cycle.services import meeting_dates
 from app.hooks import dashboard_panel
 from app.permissions import can
 
@@ -16,7 +16,7 @@ def cycle_panel(user) -> Markup | None:
     if not can(user, "cycle.view"):
         return None
     year = clock.today().year
-    missing = can(user, "cycle.meetings.manage") and not meetings_of_year(user.home_id, year)
+    missing = can(user, "cycle.meetings.manage") and not meeting_dates(user.home_id, year, year)
     html = render_template("cycle/_panel.html", year=year, missing_meetings=missing,
                            has_feed=active_token(user) is not None)
     return Markup(html)  # noqa: S704  # nosec B704  # an autoescaped template, not raw input

@@ -31,11 +31,11 @@ from app.cycle.services import (
     save_meeting,
     undo_done,
 )
-from app.cycle.year_view import Filters, year_content
+from app.cycle.year_view import Filters, year_context
 from app.extensions import db
 from app.forms import CONTROL_CHARACTERS_REFUSED, has_control_characters
 from app.hooks import tasks_for_user
-from app.need_to_know import shown_tasks
+from app.need_to_know import View, shown_tasks
 from app.params import int_arg
 from app.people.constants import AUDIENCE_LABELS, Role
 from app.people.models import User, UserRole, current_staff_query
@@ -73,8 +73,10 @@ def year():
         department_id=int_arg("afdeling"),
         only_guidelines=request.args.get("kilde") == "retningslinjer", only_mine=request.args.get("mine") == "1",
     )
-    content = year_content(current_user.home, current_user, filters, clock.today())
-    return render_template("cycle/year.html", content=content, year=filters.year)
+    view = View(current_user, "aarshjul")
+    html = render_template("cycle/year.html", **year_context(view, current_user.home, filters, clock.today()))
+    view.log()
+    return html
 
 
 def _task_or_404(uid: str):

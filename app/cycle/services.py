@@ -6,9 +6,10 @@ Functions here flush and write the audit log; they never commit (the route or co
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -18,9 +19,9 @@ from app.cycle.models import MiniMedMeeting, TaskCompletion
 from app.cycle.rules import WhenError, due_dates
 from app.extensions import db
 from app.guidelines.models import PUBLISHED, SUPERSEDED, Guideline, GuidelineVersion
-from app.guidelines.services import applies_to_home, guideline_path, published_cycle_entries
-from app.hooks import Task, fulfilment_source
-from app.people.models import Department, Home
+from app.guidelines.services import applies_to_home, guideline_path
+from app.hooks import Fulfilment, Task, fulfilment_source
+from app.people.models import Department, Home, User
 
 SOURCE = "cycle.guidelines"
 #: The event that is one person's share of a duty (each employee's own course wish), not the whole duty.
@@ -55,25 +56,40 @@ class CycleError(Exception):
 
 
 def cycle_entries(home: Home) -> list[dict]:
-    """Every cycle entry of the guidelines published for the home (the guidelines feature's contract)."""
-    return published_cycle_entries(home)
-
-
-def departments_of(home_id: int) -> list[Department]:
-    """The home's departments, active or not, in Danish order (the filters and the task lines name them)."""
-    return list(db.session.scalars(select(Department).where(Department.home_id == home_id)
-                                   .order_by(Department.name_sort_key)))
-
-
-def in_force_from(home: Home) -> dict[str, date]:
-    """Per guideline slug: the day its first published version took effect. Duties due before it are none."""
+    """Every cycle entry of every published guideline that applies to the home (local and regional), in one query
+    of the columns it needs: the same entries as `guidelines.services.published_cycle_entries`, each with
+    `in_force_from`, the day the first published version of a guideline of its slug took effect (duties due
+    before it are none)."""
+    first = (select(Guideline.slug.label("slug"), func.min(GuidelineVersion.effective_from).label("day"))
+             .join(GuidelineVersion, GuidelineVersion.guideline_id == Guideline.id)
+             .where(applies_to_home(home), GuidelineVersion.status.in_([PUBLISHED, SUPERSEDED]))
+             .group_by(Guideline.slug).subquery())
     rows = db.session.execute(
-        select(Guideline.slug, func.min(GuidelineVersion.effective_from))
-        .join(GuidelineVersion, GuidelineVersion.guideline_id == Guideline.id)
-        .where(applies_to_home(home), GuidelineVersion.status.in_([PUBLISHED, SUPERSEDED]))
-        .group_by(Guideline.slug)
+        select(Guideline.slug, GuidelineVersion.title, GuidelineVersion.cycle, first.c.day)
+        .join(GuidelineVersion, and_(GuidelineVersion.guideline_id == Guideline.id,
+                                     GuidelineVersion.status == PUBLISHED))
+        .join(first, first.c.slug == Guideline.slug)
+        .where(applies_to_home(home))
+        .order_by(Guideline.slug, Guideline.id)
     )
-    return dict(rows.all())
+    return [{
+        "slug": slug,
+        "title": title,
+        "key": entry["key"],
+        "what": entry["what"],
+        "responsible": entry["responsible"],
+        "when": dict(entry["when"]),
+        "per_department": bool(entry.get("per_department", False)),
+        "fulfilled_by": entry.get("fulfilled_by"),
+        "in_force_from": in_force_from,
+    } for slug, title, cycle, in_force_from in rows for entry in cycle or []]
+
+
+def departments_of(home_id: int) -> list:
+    """The home's departments (id, name), active or not, in Danish order (the filters and the task lines name
+    them)."""
+    return list(db.session.execute(select(Department.id, Department.name).where(Department.home_id == home_id)
+                                   .order_by(Department.name_sort_key)))
 
 
 def task_uid(home_id: int, slug: str, key: str, department_id: int | None, due_on: date) -> str:
@@ -95,20 +111,31 @@ def meeting_dates(home_id: int, start_year: int, end_year: int) -> list[date]:
     ))
 
 
-def completions_between(home_id: int, start: date, end: date) -> dict[str, TaskCompletion]:
-    """The home's completions of tasks due in [start, end], by uid, in one query."""
-    rows = db.session.scalars(
-        select(TaskCompletion).where(TaskCompletion.home_id == home_id, TaskCompletion.due_on >= start,
-                                     TaskCompletion.due_on <= end)
-        .options(selectinload(TaskCompletion.done_by))
+class Completion(NamedTuple):
+    """What the årshjul reads of a completion: its done note and the undo rule."""
+
+    uid: str
+    home_id: int
+    done_at: datetime
+    done_by_id: int | None
+    done_by_name: str | None
+
+
+def completions_between(home_id: int, start: date, end: date) -> dict[str, Completion]:
+    """The home's completions of tasks due in [start, end], by uid, in one query of the columns read."""
+    rows = db.session.execute(
+        select(TaskCompletion.uid, TaskCompletion.home_id, TaskCompletion.done_at, TaskCompletion.done_by_id,
+               User.name)
+        .outerjoin(User, User.id == TaskCompletion.done_by_id)
+        .where(TaskCompletion.home_id == home_id, TaskCompletion.due_on >= start, TaskCompletion.due_on <= end)
     )
-    return {row.uid: row for row in rows}
+    return {row.uid: Completion(*row) for row in rows}
 
 
-def done_note(completion: TaskCompletion) -> str:
+def done_note(completion: Completion) -> str:
     day = clock.to_local(completion.done_at).strftime("%d.%m.%Y")
-    if completion.done_by is not None:
-        return f"Markeret udført af {completion.done_by.name} {day}"
+    if completion.done_by_id is not None:
+        return f"Markeret udført af {completion.done_by_name} {day}"
     return f"Udført automatisk {day}"
 
 
@@ -118,8 +145,23 @@ def record_based(entry: dict) -> bool:
     return bool(name) and name not in PER_PERSON_EVENTS and fulfilment_source(name) is not None
 
 
-def _notes_from_records(home: Home, entry: dict, slots: list[tuple[str, date, int | None]],
-                        first_year: int, last_year: int) -> dict[str, str]:
+Slot = tuple[str, date, int | None]  # (uid, due day, department or None)
+
+
+def _records(home: Home, wanted: list[tuple[dict, int]], last_year: int) -> dict[tuple[str, str], list[Fulfilment]]:
+    """The fulfilling records of the record-based duties asked, each (event, guideline) read once for every duty
+    year from the first asked to `last_year`, in date order. `wanted` is (entry, its first duty year)."""
+    first_years: dict[tuple[str, str], int] = {}
+    asked: dict[tuple[str, str], dict] = {}
+    for entry, first_year in wanted:
+        key = (entry["fulfilled_by"], entry["slug"])
+        first_years[key] = min(first_year, first_years.get(key, first_year))
+        asked.setdefault(key, entry)
+    return {key: sorted(fulfilment_source(key[0])(home, first_year, last_year, asked[key]), key=lambda f: f.on)
+            for key, first_year in first_years.items()}
+
+
+def _notes_from_records(entry: dict, slots: list[Slot], records: list[Fulfilment]) -> dict[str, str]:
     """uid -> done note for the slots (every due day of the years asked) that the event's records fulfil.
 
     Each record, in date order, fulfils the open slot of its duty year (and department, for a per-department
@@ -130,8 +172,6 @@ def _notes_from_records(home: Home, entry: dict, slots: list[tuple[str, date, in
         open_slots[(due_on.year, department_id)].append((due_on, uid))
     per_department = bool(entry.get("per_department"))
     notes: dict[str, str] = {}
-    records = sorted(fulfilment_source(entry["fulfilled_by"])(home, first_year, last_year, entry),
-                     key=lambda f: f.on)
     for row in records:
         if row.on.year < row.year:
             continue
@@ -144,12 +184,35 @@ def _notes_from_records(home: Home, entry: dict, slots: list[tuple[str, date, in
     return notes
 
 
+def _slots(home: Home, entry: dict, start: date, end: date, first_year: int, departments: list[int],
+           months, meetings: list[date]) -> list[Slot]:
+    """The entry's due days from `first_year` to the end of the window; a duty fulfilled by records gets every
+    due day of those years, so that the window cannot move which record fulfils which day."""
+    first_day = entry.get("in_force_from") or start
+    by_records = record_based(entry)
+    slots = []
+    for year in range(first_year, end.year + 1):
+        try:
+            days = due_dates(entry["when"], year, temp_meeting_months=months, meeting_dates=meetings)
+        except WhenError:
+            continue  # refused at import; an old stored entry must not break every page
+        for due_on in days:
+            if due_on < first_day or (not by_records and not start <= due_on <= end):
+                continue
+            for department_id in (departments if entry.get("per_department") else [None]):
+                slots.append((task_uid(home.id, entry["slug"], entry["key"], department_id, due_on), due_on,
+                              department_id))
+    return slots
+
+
 def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | None = None,
-                    completions: dict[str, TaskCompletion] | None = None) -> list[Task]:
+                    completions: dict[str, Completion] | None = None) -> list[Task]:
     """Every published cycle entry as tasks due in [start, end]; per-department ones once per active department.
 
     A duty fulfilled by records (`record_based`) is done when its record exists for its year, whatever any
-    completion row says; other duties are done when marked (or by a per-person event's share)."""
+    completion row says; other duties are done when marked (or by a per-person event's share). The statements
+    do not depend on the data: the entries, departments, meetings and completions, and one per fulfilling event
+    with due days in the window."""
     entries = cycle_entries(home) if entries is None else entries
     if not entries:
         return []
@@ -161,29 +224,21 @@ def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | No
     meetings = meeting_dates(home.id, start.year, end.year)
     if completions is None:
         completions = completions_between(home.id, start, end)
-    since = in_force_from(home)
-    tasks = []
+    planned = []
     for entry in entries:
-        first_day = since.get(entry["slug"], start)
+        first_year = max(start.year, (entry.get("in_force_from") or start).year)
+        planned.append((entry, first_year, _slots(home, entry, start, end, first_year, departments, months,
+                                                  meetings)))
+    records = _records(home, [(entry, first_year) for entry, first_year, slots in planned
+                              if slots and record_based(entry)], end.year)
+    tasks = []
+    for entry, _first_year, slots in planned:
         by_records = record_based(entry)
-        first_year = max(start.year, first_day.year)
-        slots: list[tuple[str, date, int | None]] = []
-        for year in range(first_year, end.year + 1):
-            try:
-                days = due_dates(entry["when"], year, temp_meeting_months=months, meeting_dates=meetings)
-            except WhenError:
-                continue  # refused at import; an old stored entry must not break every page
-            for due_on in days:
-                # Records are matched against the whole year's due days, so the window cannot move one.
-                if due_on < first_day or (not by_records and not start <= due_on <= end):
-                    continue
-                for department_id in (departments if entry.get("per_department") else [None]):
-                    slots.append((task_uid(home.id, entry["slug"], entry["key"], department_id, due_on), due_on,
-                                  department_id))
         if by_records:
-            notes = _notes_from_records(home, entry, slots, first_year, end.year)
+            notes = _notes_from_records(entry, slots, records.get((entry["fulfilled_by"], entry["slug"]), []))
         else:
             notes = {uid: done_note(completions[uid]) for uid, _, _ in slots if uid in completions}
+        url = guideline_path(entry["slug"])
         for uid, due_on, department_id in slots:
             if not start <= due_on <= end:
                 continue
@@ -191,7 +246,7 @@ def guideline_tasks(home: Home, start: date, end: date, entries: list[dict] | No
                 uid=uid, title=entry["what"], due_on=due_on, home_id=home.id, source=SOURCE,
                 responsible=entry["responsible"], department_id=department_id,
                 is_done=uid in notes, done_note=notes.get(uid, ""),
-                url=guideline_path(entry["slug"]), detail=entry["title"],
+                url=url, detail=entry["title"],
                 fulfilled_by=entry["fulfilled_by"] if by_records else "",
             ))
     return tasks
