@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import case, exists, false, func, literal, or_, select, union_all
 
 from app import clock
+from app.cache import per_request
 from app.extensions import db
 from app.guidelines.models import (
     PUBLISHED,
@@ -42,10 +43,14 @@ class InForce(NamedTuple):
     next_review_on: date
 
 
-def versions_in_force(home, on: date) -> list[InForce]:
+def versions_in_force(home, on: date) -> tuple[InForce, ...]:
     """Each of the home's guidelines' version published by the end of `on` (the highest number), with its next
     review date as it stood that day (from its taking effect or the latest review since); in slug order. One
-    query."""
+    query, once per request: both guideline indicators ask (app/cache.per_request)."""
+    return per_request("guidelines.versions_in_force", (home.id, on), lambda: _versions_in_force(home, on))
+
+
+def _versions_in_force(home, on: date) -> tuple[InForce, ...]:
     published = (
         select(GuidelineVersion.id, GuidelineVersion.guideline_id, GuidelineVersion.number,
                GuidelineVersion.ack_from_number, GuidelineVersion.title, GuidelineVersion.target_group,
@@ -66,7 +71,7 @@ def versions_in_force(home, on: date) -> list[InForce]:
         base = row.effective_from if row.last_on is None or row.last_on <= row.effective_from else row.last_on
         result.append(InForce(row.id, row.guideline_id, row.number, row.ack_from_number, row.title,
                               list(row.target_group or ()), next_review_after(base, row.review)))
-    return result
+    return tuple(result)
 
 
 @indicator("guidelines.reviewed_on_time", "Retningslinjer revideret til tiden", "kompetenceudvikling", order=10)
