@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.guidelines import bp
 from app.guidelines.importer import DocumentError, export_to, import_documents, read_documents
-from app.guidelines.services import guidelines_for_home
+from app.guidelines.services import guideline_records_for_home
 from app.people.models import Home
 
 
@@ -54,5 +54,5 @@ def import_command(paths: tuple[Path, ...], home_name: str | None, minor: bool) 
 def export_command(path: Path, home_name: str | None) -> None:
     """Write the published version of every guideline of a home (default the first) to PATH as Markdown."""
     home = _homes(home_name)[0]
-    written = export_to(path, guidelines_for_home(home))
+    written = export_to(path, guideline_records_for_home(home))
     click.echo(f"{len(written)} guideline(s) written to {path}.")

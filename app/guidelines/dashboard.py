@@ -20,9 +20,9 @@ def guideline_panel(user):
          and (status := g.status_on(today, due_days)) != "current"),
         key=lambda pair: pair[0].next_review_on,
     )
-    mine = [g.published for g in guidelines if in_target_group(user, g.published)]
-    confirmed = confirmed_user_ids(mine, user_id=user.id)
-    unconfirmed = [v.guideline for v in mine if user.id not in confirmed[v.id]]
+    mine = [g for g in guidelines if in_target_group(user, g.published)]
+    confirmed = confirmed_user_ids([g.published for g in mine], user_id=user.id)
+    unconfirmed = [g for g in mine if user.id not in confirmed[g.published.id]]
     if not to_review and not unconfirmed:
         return None
     html = render_template("guidelines/_dashboard.html", to_review=to_review, unconfirmed=unconfirmed,

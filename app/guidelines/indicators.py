@@ -1,8 +1,8 @@
 """Quality indicators of the guideline library: reviewed on time, and confirmed by the target group.
 
 Both are counted by the database: the version in force per guideline is picked by a window function; the pairs
-of (person in the target group, version) and whether each is confirmed come from one UNION of the versions'
-target groups, counted there by window functions; only the unconfirmed pairs come back, as the columns shown.
+of (person in the target group, version) and whether each is confirmed come from one join of the staff with the
+versions in force, counted there by window functions; only the unconfirmed pairs come back, as the columns shown.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import case, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, false, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from app import clock
+from app.cache import per_request
 from app.extensions import db
 from app.guidelines.models import (
     PUBLISHED,
@@ -42,10 +44,14 @@ class InForce(NamedTuple):
     next_review_on: date
 
 
-def versions_in_force(home, on: date) -> list[InForce]:
+def versions_in_force(home, on: date) -> tuple[InForce, ...]:
     """Each of the home's guidelines' version published by the end of `on` (the highest number), with its next
     review date as it stood that day (from its taking effect or the latest review since); in slug order. One
-    query."""
+    query, once per request: both guideline indicators ask (app/cache.per_request)."""
+    return per_request("guidelines.versions_in_force", (home.id, on), lambda: _versions_in_force(home, on))
+
+
+def _versions_in_force(home, on: date) -> tuple[InForce, ...]:
     published = (
         select(GuidelineVersion.id, GuidelineVersion.guideline_id, GuidelineVersion.number,
                GuidelineVersion.ack_from_number, GuidelineVersion.title, GuidelineVersion.target_group,
@@ -66,7 +72,7 @@ def versions_in_force(home, on: date) -> list[InForce]:
         base = row.effective_from if row.last_on is None or row.last_on <= row.effective_from else row.last_on
         result.append(InForce(row.id, row.guideline_id, row.number, row.ack_from_number, row.title,
                               list(row.target_group or ()), next_review_after(base, row.review)))
-    return result
+    return tuple(result)
 
 
 @indicator("guidelines.reviewed_on_time", "Retningslinjer revideret til tiden", "kompetenceudvikling", order=10)
@@ -94,36 +100,40 @@ def _holds(code: str):
     return _has_role(code)
 
 
-def _confirmed(version: InForce, at):
-    """SQL: the person acknowledged, by `at`, a version of the guideline numbered from `ack_from_number` on."""
-    return exists().where(
-        Acknowledgement.user_id == User.id, Acknowledgement.acknowledged_at <= at,
-        Acknowledgement.version_id == GuidelineVersion.id, GuidelineVersion.guideline_id == version.guideline_id,
-        GuidelineVersion.number.between(version.ack_from_number, version.number))
-
-
 @indicator("guidelines.confirmed", "Retningslinjer bekræftet af målgruppen", "kompetenceudvikling", order=11)
 def confirmed_by_target_group(home, department_id: int | None, on: date) -> IndicatorResult:
     """Share of (person, guideline) pairs in the target groups where the person confirmed the version in force."""
     versions = versions_in_force(home, on)
     if not versions:
         return IndicatorResult(met=0, total=0)
-    at = clock.end_of_day(on)
-    staff = _staff_filter([home.id], on, department_id)
-    pairs = union_all(*(
-        select(literal(position).label("position"), User.id.label("user_id"), User.name.label("name"),
-               User.name_sort_key.label("sort_key"), literal(version.title).label("title"),
-               case((_confirmed(version, at), 1), else_=0).label("confirmed"))
-        .where(*staff, or_(false(), *(_holds(code) for code in version.target_group)))
-        for position, version in enumerate(versions)
-    )).subquery()
+    in_force = union_all(*(
+        select(literal(position).label("position"), literal(v.guideline_id).label("guideline_id"),
+               literal(v.ack_from_number).label("low"), literal(v.number).label("high"))
+        for position, v in enumerate(versions))).subquery("in_force")
+    # One condition per distinct target group (a home has a handful), not one per version.
+    by_group: dict[tuple[str, ...], list[int]] = {}
+    for position, version in enumerate(versions):
+        by_group.setdefault(tuple(sorted(version.target_group)), []).append(position)
+    in_group = or_(false(), *(and_(in_force.c.position.in_(positions), or_(false(), *(_holds(c) for c in group)))
+                              for group, positions in by_group.items()))
+    acked = aliased(GuidelineVersion)
+    confirmed = exists().where(
+        Acknowledgement.user_id == User.id, Acknowledgement.acknowledged_at <= clock.end_of_day(on),
+        Acknowledgement.version_id == acked.id, acked.guideline_id == in_force.c.guideline_id,
+        acked.number.between(in_force.c.low, in_force.c.high))
+    pairs = (select(in_force.c.position, User.id.label("user_id"), User.name, User.name_sort_key.label("sort_key"),
+                    case((confirmed, 1), else_=0).label("confirmed"))
+             .select_from(in_force).join(User, and_(*_staff_filter([home.id], on, department_id), in_group))
+             .subquery())
     counted = select(pairs, func.count().over().label("total"), func.sum(pairs.c.confirmed).over().label("met"),
                      func.row_number().over(order_by=(pairs.c.position, pairs.c.sort_key, pairs.c.user_id))
                      .label("rank")).subquery()
     # The first pair always comes back, so the totals arrive with the unconfirmed pairs in one statement.
-    rows = db.session.execute(select(counted).where(or_(counted.c.confirmed == 0, counted.c.rank == 1))
+    rows = db.session.execute(select(counted.c.position, counted.c.user_id, counted.c.name, counted.c.confirmed,
+                                     counted.c.total, counted.c.met)
+                              .where(or_(counted.c.confirmed == 0, counted.c.rank == 1))
                               .order_by(counted.c.rank)).all()
     total, met = (rows[0].total, rows[0].met) if rows else (0, 0)
-    missing = [(r.user_id, r.name, r.title) for r in rows if not r.confirmed]
-    return IndicatorResult(met=int(met), total=int(total), exceptions=[
-        Finding(name, title, subject_kind=PERSON, subject_id=user_id) for user_id, name, title in missing])
+    return IndicatorResult(met=int(met or 0), total=int(total), exceptions=[
+        Finding(r.name, versions[r.position].title, subject_kind=PERSON, subject_id=r.user_id)
+        for r in rows if not r.confirmed])

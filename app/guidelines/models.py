@@ -43,7 +43,40 @@ def next_review_after(base: date, review: dict) -> date:
     return clock.last_day_of_month(year, month)
 
 
-class Guideline(db.Model):
+class ReviewSchedule:
+    """The review rules of a guideline, read from its `last_reviewed_on` and its `published` version (its
+    `effective_from` and `review`): shared by the model and the plain rows the lists show
+    (services.GuidelineSummary)."""
+
+    @property
+    def review_base_on(self) -> date | None:
+        """The review clock starts at the later of the published version's effective date and the last review."""
+        if self.published is None:
+            return None
+        base = self.published.effective_from
+        if self.last_reviewed_on and self.last_reviewed_on > base:
+            base = self.last_reviewed_on
+        return base
+
+    @property
+    def next_review_on(self) -> date | None:
+        """Next review = the `review` rule applied to the last approval, review or effective date."""
+        base = self.review_base_on
+        return None if base is None else next_review_after(base, self.published.review)
+
+    def status_on(self, today: date, due_days: int = 60) -> str:
+        """Overdue after its review date; due within `due_days` (setting guideline_due_days) of it; else current."""
+        due = self.next_review_on
+        if due is None:
+            return "current"
+        if today > due:
+            return "overdue"
+        if (due - today).days <= due_days:
+            return "due"
+        return "current"
+
+
+class Guideline(ReviewSchedule, db.Model):
     """One guideline document of a home (local) or a region (regional); its text lives in its versions."""
 
     __tablename__ = "guidelines"
@@ -74,33 +107,6 @@ class Guideline(db.Model):
     reviews: Mapped[list[GuidelineReview]] = relationship(
         back_populates="guideline", order_by="GuidelineReview.id", cascade="all, delete-orphan"
     )
-
-    @property
-    def review_base_on(self) -> date | None:
-        """The review clock starts at the later of the published version's effective date and the last review."""
-        if self.published is None:
-            return None
-        base = self.published.effective_from
-        if self.last_reviewed_on and self.last_reviewed_on > base:
-            base = self.last_reviewed_on
-        return base
-
-    @property
-    def next_review_on(self) -> date | None:
-        """Next review = the `review` rule applied to the last approval, review or effective date."""
-        base = self.review_base_on
-        return None if base is None else next_review_after(base, self.published.review)
-
-    def status_on(self, today: date, due_days: int = 60) -> str:
-        """Overdue after its review date; due within `due_days` (setting guideline_due_days) of it; else current."""
-        due = self.next_review_on
-        if due is None:
-            return "current"
-        if today > due:
-            return "overdue"
-        if (due - today).days <= due_days:
-            return "due"
-        return "current"
 
 
 class GuidelineVersion(db.Model):

@@ -15,9 +15,9 @@ from sqlalchemy.orm import aliased
 from app.database import danish_key
 from app.extensions import db
 from app.guidelines import rendering
-from app.guidelines.models import Acknowledgement, Guideline, GuidelineVersion
+from app.guidelines.models import Acknowledgement, GuidelineVersion
 from app.guidelines.rendering import LEVEL_LABELS, STATUS_LABELS, VERSION_STATUS_LABELS
-from app.guidelines.services import _staff_filter
+from app.guidelines.services import GuidelineSummary, _staff_filter
 from app.people.constants import TEMP_EMPLOYMENT_TYPES
 from app.people.models import User, UserRole
 
@@ -41,17 +41,27 @@ class ListFilters:
     def any(self) -> bool:
         return bool(self.q or self.standard or self.level or self.status)
 
-    def keeps(self, guideline: Guideline, status: str) -> bool:
+    def keeps(self, guideline: GuidelineSummary, status: str, bodies: dict[int, str]) -> bool:
+        """Whether the list shows the guideline; `bodies` holds the published
+        versions' texts by version id when searching (`bodies_of`)."""
         version = guideline.published
         if self.standard and version.standard != self.standard or self.level and guideline.level != self.level:
             return False
         if self.status and status != self.status:
             return False
         q = self.q.lower()
-        return not q or q in version.title.lower() or q in version.body.lower()
+        return not q or q in version.title.lower() or q in bodies.get(version.id, "").lower()
 
 
-def in_list_order(guidelines: list[Guideline], today: date, due_days: int) -> list[tuple[Guideline, str]]:
+def bodies_of(version_ids: list[int]) -> dict[int, str]:
+    """Version id -> its Markdown text, for searching the list (read only when there is a search)."""
+    if not version_ids:
+        return {}
+    return dict(db.session.execute(select(GuidelineVersion.id, GuidelineVersion.body)
+                                   .where(GuidelineVersion.id.in_(version_ids))).all())
+
+
+def in_list_order(guidelines: list[GuidelineSummary], today: date, due_days: int) -> list[tuple[GuidelineSummary, str]]:
     """(guideline, status) of the published ones: overdue, due, current, then by review date and title."""
     rows = [(g, g.status_on(today, due_days)) for g in guidelines if g.published is not None]
     return sorted(rows, key=lambda pair: (STATUS_ORDER[pair[1]], pair[0].next_review_on,

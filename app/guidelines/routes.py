@@ -54,7 +54,8 @@ def index():
                           request.args.get("niveau", ""), request.args.get("status", ""))
     today = clock.today()
     found = in_list_order(guidelines_for_home(home), today, int(home.setting("guideline_due_days")))
-    rows = [(g, status) for g, status in found if filters.keeps(g, status)]
+    bodies = pages.bodies_of([g.published.id for g, _status in found]) if filters.q else {}
+    rows = [(g, status) for g, status in found if filters.keeps(g, status, bodies)]
     versions = [g.published for g, _status in rows]
     mine = {v for v, ids in confirmed_user_ids(versions, user_id=current_user.id).items() if ids}
     shares = pages.shares(home.id, versions, today) if versions and can(current_user, "guidelines.coverage") else {}

@@ -5,12 +5,13 @@ Functions here flush and write the audit log; they never commit (the route or co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
 from flask import has_request_context, url_for
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from app import clock, signals
 from app.audit.services import record
@@ -23,6 +24,7 @@ from app.guidelines.models import (
     Guideline,
     GuidelineReview,
     GuidelineVersion,
+    ReviewSchedule,
     next_review_after,
 )
 from app.people.constants import TEMP_EMPLOYMENT_TYPES
@@ -43,13 +45,60 @@ def applies_to_home(home):
                and_(Guideline.home_id.is_(None), Guideline.region_id == home.region_id))
 
 
-def guidelines_for_home(home) -> list[Guideline]:
-    """Every guideline of the home (local and regional) with its published version and draft loaded."""
+class PublishedVersion(NamedTuple):
+    """The columns of a published version that the list, the dashboard panel and the review tasks show or count
+    with (confirmed_user_ids, pages.shares, in_target_group take it as they take a GuidelineVersion)."""
+
+    id: int
+    guideline_id: int
+    number: int
+    ack_from_number: int
+    title: str
+    standard: str
+    revision_responsible: str
+    effective_from: date
+    review: dict
+    target_group: list
+
+
+@dataclass(frozen=True)
+class GuidelineSummary(ReviewSchedule):
+    """One guideline as the lists show it: its own columns, its published version's, and whether it has a draft."""
+
+    id: int
+    slug: str
+    home_id: int | None
+    level: str
+    last_reviewed_on: date | None
+    published: PublishedVersion | None
+    has_draft: bool
+
+
+def guidelines_for_home(home) -> list[GuidelineSummary]:
+    """Every guideline of the home (local and regional), with its published version's shown columns and whether
+    it has a draft, in slug order; one query, no ORM objects."""
+    version, draft = GuidelineVersion, aliased(GuidelineVersion)
+    has_draft = exists().where(draft.guideline_id == Guideline.id, draft.status == DRAFT)
+    rows = db.session.execute(
+        select(Guideline.id, Guideline.slug, Guideline.home_id, Guideline.level, Guideline.last_reviewed_on,
+               version.id.label("version_id"), version.number, version.ack_from_number, version.title,
+               version.standard, version.revision_responsible, version.effective_from, version.review,
+               version.target_group, has_draft.label("has_draft"))
+        .outerjoin(version, and_(version.guideline_id == Guideline.id, version.status == PUBLISHED))
+        .where(applies_to_home(home)).order_by(Guideline.slug, Guideline.id))
+    return [GuidelineSummary(
+        row.id, row.slug, row.home_id, row.level, row.last_reviewed_on,
+        None if row.version_id is None else PublishedVersion(
+            row.version_id, row.id, row.number, row.ack_from_number, row.title, row.standard,
+            row.revision_responsible, row.effective_from, dict(row.review or {}), list(row.target_group or ())),
+        bool(row.has_draft)) for row in rows]
+
+
+def guideline_records_for_home(home) -> list[Guideline]:
+    """Every guideline of the home (local and regional) as records, with its published version loaded (export)."""
     return list(db.session.scalars(
-        select(Guideline).where(applies_to_home(home))
-        .options(selectinload(Guideline.published), selectinload(Guideline.draft))
-        .order_by(Guideline.slug, Guideline.id)
-    ))
+        select(Guideline).where(applies_to_home(home)).options(selectinload(Guideline.published))
+        .order_by(Guideline.slug, Guideline.id)))
 
 
 def guideline_by_slug(home, slug: str) -> Guideline | None:
@@ -72,17 +121,18 @@ def guideline_path(slug: str) -> str:
 def published_cycle_entries(home) -> list[dict]:
     """Every cycle entry of every published guideline that applies to the home (local and regional).
 
-    Each dict: slug, title, key, what, responsible, when, per_department, fulfilled_by.
+    Each dict: slug, title, key, what, responsible, when, per_department, fulfilled_by. One query.
     """
     entries = []
-    for guideline in guidelines_for_home(home):
-        version = guideline.published
-        if version is None:
-            continue
-        for entry in version.cycle or []:
+    for slug, title, cycle in db.session.execute(
+            select(Guideline.slug, GuidelineVersion.title, GuidelineVersion.cycle)
+            .join(GuidelineVersion, GuidelineVersion.guideline_id == Guideline.id)
+            .where(applies_to_home(home), GuidelineVersion.status == PUBLISHED)
+            .order_by(Guideline.slug, Guideline.id)):
+        for entry in cycle or []:
             entries.append({
-                "slug": guideline.slug,
-                "title": version.title,
+                "slug": slug,
+                "title": title,
                 "key": entry["key"],
                 "what": entry["what"],
                 "responsible": entry["responsible"],

@@ -102,9 +102,9 @@ def exceptions(key: str):
     department_id = department.id if department else None
     scope_name = _scope_name(home, department)
 
-    # The same measurement the report shows (one evaluation per scope and data version); the names in it are
-    # this viewer's to see or not (need-to-know), and each child shown by name is a logged read.
-    row = next(r for r in services.report(home, department_id, today).rows if r.key == key)
+    # The same measurement the report shows, of this one indicator; the names in it are this viewer's to see or
+    # not (need-to-know), and each child shown by name is a logged read.
+    row = services.row_for(indicator, home, department_id, today)
     view = View(current_user, "quality")
     findings, hidden = view.findings(row.exceptions)
     view.log()

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit.services import record
-from app.cache import cached
 from app.extensions import db
 from app.hooks import Indicator, IndicatorResult, indicators, tasks_for_home
 from app.people.models import Department, Home
@@ -113,18 +112,14 @@ def measure(indicator: Indicator, home: Home, department_id: int | None, on: dat
 
 def evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
     """Every registered indicator for the home (department_id None) or one department on a day: the one definition
-    the report, the PDF, the API and the snapshot all use. Measured once per data version of the home (app/cache.py):
-    the only cache left on the report, as the big home's indicators still cost a few hundred ms cold."""
-    return list(cached("quality.rows", (home.id, department_id, on),
-                       lambda: tuple(_evaluate(home, department_id, on)), home=home))
+    the report, the PDF, the API and the snapshot all use. Measured on every call: each indicator counts in SQL."""
+    return [row_for(indicator, home, department_id, on) for indicator in indicators()]
 
 
-def _evaluate(home: Home, department_id: int | None, on: date) -> list[Row]:
-    rows = []
-    for indicator in indicators():
-        result = measure(indicator, home, department_id, on)
-        rows.append(Row(indicator, result, "error" if result is None else light(result.share, home)))
-    return rows
+def row_for(indicator: Indicator, home: Home, department_id: int | None, on: date) -> Row:
+    """One indicator's line: its result and its light ("error" when the measure failed)."""
+    result = measure(indicator, home, department_id, on)
+    return Row(indicator, result, "error" if result is None else light(result.share, home))
 
 
 @dataclass(frozen=True)
@@ -139,8 +134,8 @@ class Report:
 
 
 def report(home: Home, department_id: int | None, today: date) -> Report:
-    """The report for the home (department_id None) or one department: the measured rows (kept per data version
-    by `evaluate`), their trends, the årshjul's summary and the guidelines' titles."""
+    """The report for the home (department_id None) or one department: the measured rows, their trends, the
+    årshjul's summary and the guidelines' titles."""
     rows = tuple(evaluate(home, department_id, today))
     green, yellow = thresholds(home)
     charts = {key: trend(series, green, yellow) for key, series in trends(home, department_id, rows, today).items()}

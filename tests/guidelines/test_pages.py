@@ -290,3 +290,16 @@ def test_the_draft_page_explains_the_self_approval_rule_before_the_button(app, l
     assert "godkendes af en anden" in author
     other = login(make_client(), "head2@t.dk").get("/guidelines/snart/versions/2").get_data(as_text=True)
     assert "godkendes af en anden" in other and "Godkend og offentliggør" in other
+
+
+def test_the_list_marks_the_guideline_with_a_draft_and_searches_the_published_text(app, library, client):
+    login(client, "head@t.dk")
+    assert "badge-todo" not in client.get("/guidelines/").get_data(as_text=True)
+    response = client.post("/guidelines/snart/edit", data=_draft(client, "snart", body="# Ny\n\nOm kaniner.\n"))
+    assert response.status_code == 302
+    rows = re.findall(r"<tr>.*?</tr>", client.get("/guidelines/").get_data(as_text=True), re.S)
+    marked = [row for row in rows if "badge-todo" in row]
+    assert len(marked) == 1 and "Snart til revision" in marked[0]
+    assert _titles(client.get("/guidelines/?q=kaniner").get_data(as_text=True)) == []  # the draft's text
+    assert _titles(client.get("/guidelines/?q=magtanvendelse og").get_data(as_text=True)) == [
+        "Forfalden retningslinje"]

@@ -50,3 +50,26 @@ def test_query_count_is_constant_as_data_grows(app, client, registry, no_task_so
         assert client.get(url).status_code == 200
     assert small[0] == large[0], (small[0], large[0])
     assert large[0] <= 16
+
+
+def test_the_guidelines_in_force_are_read_once_per_evaluation(app, demo, monkeypatch):
+    """Both guideline indicators need the versions in force; one evaluation of the report reads them once, and a
+    write in between (the memo is forgotten at a flush) reads them again."""
+    from sqlalchemy import select
+
+    from app.guidelines import indicators as guideline_indicators
+    from app.quality import services
+
+    calls = []
+    real = guideline_indicators._versions_in_force
+    monkeypatch.setattr(guideline_indicators, "_versions_in_force",
+                        lambda home, on: calls.append((home.id, on)) or real(home, on))
+    with app.test_request_context():
+        home = db.session.scalars(select(Home).order_by(Home.id)).first()
+        rows = {row.key: row for row in services.evaluate(home, None, clock.today())}
+        assert rows["guidelines.reviewed_on_time"].result.total and rows["guidelines.confirmed"].result.total
+        assert calls == [(home.id, clock.today())]
+        home.name = home.name + " "
+        db.session.flush()
+        services.evaluate(home, None, clock.today())
+        assert len(calls) == 2

@@ -128,7 +128,7 @@ def test_the_heads_edit_changes_the_report_the_pdf_and_the_api(app, client, home
     monkeypatch.setitem(themes.DEFAULTS, "test.a", themes.Default(6, "10a"))
     registry.fixed("test.a", 1, 2, title="Testindikator")
     login(client, home.head)
-    assert "Tema 6 Kompetencer" in _row(client.get("/quality/").get_data(as_text=True), "test.a")  # now cached
+    assert "Tema 6 Kompetencer" in _row(client.get("/quality/").get_data(as_text=True), "test.a")
 
     page = client.get("/quality/themes/test.a").get_data(as_text=True)
     assert '<option selected value="10a">' in page or 'value="10a" selected' in page
