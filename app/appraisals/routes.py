@@ -88,7 +88,8 @@ def _recordable(kind: str, rows) -> set[int]:
     per-call checks of `can`, the viewer being the logged-in current user of this request."""
     if not can(current_user, f"appraisals.record_{kind}"):
         return set()
-    return {r.person.id for r in rows if may_record(current_user, kind, r.person)}
+    viewer = current_user._get_current_object()
+    return {r.person.id for r in rows if may_record(viewer, kind, r.person)}
 
 
 @bp.get("/")
