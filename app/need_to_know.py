@@ -30,16 +30,32 @@ from typing import NamedTuple
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.hooks import Task
 from app.people.constants import Role
-from app.permissions import can, is_head, leads_any_of
+from app.permissions import can, is_head
 
 CHILD = "child"
 PERSON = "person"
 KINDS = (CHILD, PERSON)
+
+
+class Colleague(NamedTuple):
+    """The columns of a colleague the name rule needs, loaded as plain rows (`Subjects`) or read off a User."""
+
+    id: int
+    name: str
+    home_id: int | None
+    department_ids: frozenset[int]
+    is_leader: bool
+
+
+def colleague(person) -> Colleague:
+    if isinstance(person, Colleague):
+        return person
+    return Colleague(person.id, person.name, person.home_id, frozenset(person.department_ids),
+                     person.has_role(Role.DEPARTMENT_LEADER, Role.HEAD))
 
 
 def may_see_subject(viewer, kind: str | None, subject) -> bool:
@@ -49,22 +65,41 @@ def may_see_subject(viewer, kind: str | None, subject) -> bool:
     if kind == CHILD:
         return can(viewer, "children.view", subject)
     if kind == PERSON:
-        return can(viewer, "appraisals.view_profile", subject) and (
-            subject.id == viewer.id or is_head(viewer) or _leads(viewer, subject))
+        return _may_see_colleague(_Viewer.of(viewer), colleague(subject))
     return False
+
+
+class _Viewer(NamedTuple):
+    """What the colleague rule asks of the viewer, read once per view rather than once per row."""
+
+    id: int
+    home_id: int | None
+    may_act: bool
+    is_head: bool
+    leads: frozenset[int]
+
+    @classmethod
+    def of(cls, viewer) -> _Viewer:
+        may_act = bool(getattr(viewer, "is_authenticated", False)) and viewer.is_current
+        leads = frozenset(viewer.department_ids) if viewer.has_role(Role.DEPARTMENT_LEADER) else frozenset()
+        return cls(viewer.id, viewer.home_id, may_act, is_head(viewer), leads)
+
+
+def _may_see_colleague(viewer: _Viewer, person: Colleague) -> bool:
+    """The person themself, the tilbudsleder of their home, and a leader of one of their departments unless the
+    person is a leader too (a leader's own leader is the tilbudsleder). Within the profile rule
+    (`appraisals.view_profile`); tests/test_need_to_know_people.py holds the two together."""
+    if not viewer.may_act or person.home_id is None or person.home_id != viewer.home_id:
+        return False
+    if person.id == viewer.id or viewer.is_head:
+        return True
+    return not person.is_leader and bool(viewer.leads & person.department_ids)
 
 
 def may_see_contact_team(viewer, child) -> bool:
     """Whether the viewer sees the names of the child's contact team: work information for whoever may open the
     child's record (a temp asks them about the handover), though the viewer may open none of their records."""
     return may_see_subject(viewer, CHILD, child)
-
-
-def _leads(viewer, person) -> bool:
-    """A department leader leads the other staff of their departments; a leader's own leader is the tilbudsleder."""
-    if person.has_role(Role.DEPARTMENT_LEADER, Role.HEAD):
-        return False
-    return leads_any_of(viewer, person.department_ids)
 
 
 def subject_name(kind: str, subject) -> str:
@@ -112,12 +147,25 @@ class Subjects:
 
 def _query(kind: str, ids: set[int]):
     from app.children.models import Child
-    from app.people.models import User
 
     if kind == CHILD:
         return db.session.scalars(select(Child).where(Child.id.in_(sorted(ids))))
-    return db.session.scalars(select(User).where(User.id.in_(sorted(ids)))
-                              .options(selectinload(User.departments), selectinload(User.role_rows)))
+    return _colleagues(ids)
+
+
+def _colleagues(ids: set[int]) -> list[Colleague]:
+    """The colleagues with these ids as plain rows: three column queries, no User objects."""
+    from app.people.models import Membership, User, UserRole
+
+    wanted = sorted(ids)
+    departments: dict[int, set[int]] = {}
+    for user_id, department_id in db.session.execute(
+            select(Membership.user_id, Membership.department_id).where(Membership.user_id.in_(wanted))):
+        departments.setdefault(user_id, set()).add(department_id)
+    leaders = set(db.session.scalars(select(UserRole.user_id).where(
+        UserRole.user_id.in_(wanted), UserRole.role.in_((Role.DEPARTMENT_LEADER, Role.HEAD)))))
+    return [Colleague(row.id, row.name, row.home_id, frozenset(departments.get(row.id, ())), row.id in leaders)
+            for row in db.session.execute(select(User.id, User.name, User.home_id).where(User.id.in_(wanted)))]
 
 
 class View:
@@ -131,13 +179,20 @@ class View:
         self.outside = outside
         self.subjects = subjects or Subjects()
         self._allowed: dict[tuple[str, int], bool] = {}
+        self._viewer: _Viewer | None = None
         self.children_named: set[int] = set()
         self.hidden = 0
 
     def allows(self, kind: str | None, subject_id: int | None) -> bool:
         key = (kind, subject_id)
         if key not in self._allowed:
-            self._allowed[key] = may_see_subject(self.viewer, kind, self.subjects.get(kind, subject_id))
+            subject = self.subjects.get(kind, subject_id)
+            if kind == PERSON and subject is not None:
+                if self._viewer is None:
+                    self._viewer = _Viewer.of(self.viewer)
+                self._allowed[key] = _may_see_colleague(self._viewer, subject)
+            else:
+                self._allowed[key] = may_see_subject(self.viewer, kind, subject)
         return self._allowed[key]
 
     def _name(self, kind: str, subject_id: int) -> str | None:

@@ -4,6 +4,7 @@ Talks and their written agreements are seen only by the employee, their leaders 
 technical administrator manages accounts and reads none of it (shared/DOMAIN.md "Need-to-know").
 """
 
+from app.appraisals.models import LU
 from app.people.constants import Role
 from app.permissions import is_head, leads_any_of, rule, same_home
 
@@ -19,14 +20,23 @@ def see_whole_home(user, obj=None) -> bool:
     return is_head(user)
 
 
+def may_record(user, kind: str, person) -> bool:
+    """Whether the user may plan and record a talk of this kind (MU or LU) with the person: for MU the leader of
+    one of the person's departments or the tilbudsleder, for LU the tilbudsleder; never with oneself. `person`
+    needs only `id`, `home_id` and `department_ids` (a User, or a row of the talk overview)."""
+    if not same_home(user, person) or person.id == user.id:
+        return False
+    if kind == LU:
+        return is_head(user)
+    return is_head(user) or leads_any_of(user, person.department_ids)
+
+
 @rule("appraisals.record_mu")
 def record_mu(user, person=None) -> bool:
     """The leader of one of the person's departments, or the tilbudsleder; never for oneself."""
     if person is None:
         return user.has_role(Role.DEPARTMENT_LEADER, Role.HEAD)
-    if not same_home(user, person) or person.id == user.id:
-        return False
-    return is_head(user) or leads_any_of(user, person.department_ids)
+    return may_record(user, "mu", person)
 
 
 @rule("appraisals.record_lu")
@@ -34,7 +44,7 @@ def record_lu(user, person=None) -> bool:
     """The tilbudsleder holds LU talks with the department leaders."""
     if person is None:
         return is_head(user)
-    return same_home(user, person) and person.id != user.id and is_head(user)
+    return may_record(user, "lu", person)
 
 
 @rule("appraisals.view_profile")

@@ -8,7 +8,6 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,13 +17,11 @@ from app.appraisals.forms import NeuroForm
 from app.appraisals.models import LU, MU, NeuroRecord, Talk
 from app.appraisals.services import AppraisalError, record_neuro
 from app.appraisals.status import NEURO_BADGES, NEURO_STATUS_LABELS, neuro_deadline, neuro_status, status_of
-from app.cache import cached
 from app.extensions import db
 from app.hooks import profile_sections
 from app.people.constants import EMPLOYMENT_LABELS, PROFESSION_LABELS
 from app.people.models import Department, User
 from app.permissions import can
-from app.web import render_fragment
 
 
 def _profile_person_or_abort(person_id: int) -> User:
@@ -59,23 +56,8 @@ def _neuro_history(neuro_rows, courses) -> list[NeuroStep]:
     return sorted(steps, key=lambda s: s.happened_on, reverse=True)
 
 
-@dataclass(frozen=True)
-class ProfileParts:
-    """The read-only parts of a profile around the neuropedagogy form, which stays per request (CSRF token)."""
-
-    head: Markup
-    neuro: Markup
-    rest: Markup
-    shows_neuro_form: bool
-
-
-def _parts(person_id: int) -> ProfileParts:
-    """Rendered once per (person, viewer) and data version: the record links and other features' sections
-    depend on the viewer's rights, and none of the sections holds a form."""
-    return cached("appraisals.profile_parts", (person_id, current_user.id), lambda: _build_parts(person_id))
-
-
-def _build_parts(person_id: int) -> ProfileParts:
+def _context(person_id: int) -> dict:
+    """Everything the profile shows, read in a handful of queries; the page is rendered whole per request."""
     today = clock.today()
     person = db.session.scalar(
         select(User).where(User.id == person_id)
@@ -99,17 +81,12 @@ def _build_parts(person_id: int) -> ProfileParts:
         courses=courses, sections=profile_sections(person, current_user),
         EMPLOYMENT_LABELS=EMPLOYMENT_LABELS, PROFESSION_LABELS=PROFESSION_LABELS,
     )
-    return ProfileParts(
-        head=render_fragment("appraisals/_profile_head.html", **context),
-        neuro=render_fragment("appraisals/_profile_neuro.html", **context),
-        rest=render_fragment("appraisals/_profile_rest.html", **context),
-        shows_neuro_form=can(current_user, "appraisals.record_neuro", person) and not person.has_left(today),
-    )
+    context["shows_neuro_form"] = can(current_user, "appraisals.record_neuro", person) and not person.has_left(today)
+    return context
 
 
 def _render(person: User, neuro_form: NeuroForm, status: int = 200):
-    return render_template("appraisals/profile.html", person=person, parts=_parts(person.id),
-                           neuro_form=neuro_form), status
+    return render_template("appraisals/profile.html", neuro_form=neuro_form, **_context(person.id)), status
 
 
 @bp.get("/profile")

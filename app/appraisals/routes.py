@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,15 +13,14 @@ from app.appraisals import bp, mus, profile  # noqa: F401 - their routes registe
 from app.appraisals.export import talk_status_workbook
 from app.appraisals.forms import TalkForm
 from app.appraisals.models import LU, MU, TALK_LABELS, Talk
+from app.appraisals.policy import may_record
 from app.appraisals.services import AppraisalError, save_talk
 from app.appraisals.status import DONE, STATUS_LABELS, counts, first_talk_months, statuses
-from app.cache import cached
 from app.extensions import db
 from app.need_to_know import View
 from app.params import int_arg
 from app.people.models import Department, User
 from app.permissions import can, requires
-from app.web import render_fragment
 
 RECORD_REFUSED = {
     MU: "Du kan kun planlægge og registrere MU-samtaler for medarbejdere i de afdelinger, du leder.",
@@ -84,10 +82,14 @@ def _filtered(rows, status: str):
     return rows
 
 
-def _visible_department_ids() -> tuple[int, ...]:
-    """The ids of the departments the viewer may filter on, once per viewer and data version."""
-    return cached("appraisals.visible_departments", current_user.id,
-                  lambda: tuple(d.id for d in _visible_departments()))
+def _recordable(kind: str, rows) -> set[int]:
+    """The people among the rows the viewer may record a talk of this kind with: the record rule
+    (`policy.may_record`, which `can(..., "appraisals.record_mu", person)` also asks), once per row without the
+    per-call checks of `can`, the viewer being the logged-in current user of this request."""
+    if not can(current_user, f"appraisals.record_{kind}"):
+        return set()
+    viewer = current_user._get_current_object()
+    return {r.person.id for r in rows if may_record(viewer, kind, r.person)}
 
 
 @bp.get("/")
@@ -96,22 +98,13 @@ def _visible_department_ids() -> tuple[int, ...]:
 def index():
     status = request.args.get("status", "")
     status = status if status in STATUS_LABELS else ""
-    department_id = int_arg("afdeling")
-    department_id = department_id if department_id in _visible_department_ids() else None
-    # The statuses of a whole home take a few hundred rows to compute and render; they change only with the
-    # data (and the day), and the record buttons depend on the viewer's rights, so the body is kept per viewer.
-    content = cached("appraisals.overview_html", (current_user.id, department_id, status),
-                     lambda: _render_overview(department_id, status))
-    return render_template("appraisals/index.html", content=content)
-
-
-def _render_overview(department_id: int | None, status: str) -> Markup:
-    today, departments, department_id, mu, lu = _overview_rows(department_id)
-    return render_fragment(
-        "appraisals/_index_body.html", today=today, departments=departments, department_id=department_id,
+    today, departments, department_id, mu, lu = _overview_rows(int_arg("afdeling"))
+    return render_template(
+        "appraisals/index.html", today=today, departments=departments, department_id=department_id,
         status=status, STATUS_LABELS=STATUS_LABELS, first_months=first_talk_months(current_user.home_id),
         mu=_filtered(mu, status), lu=_filtered(lu, status), mu_counts=counts(mu), lu_counts=counts(lu),
         whole_home=can(current_user, "appraisals.overview_home"), d=_date_formatter(),
+        recordable={MU: _recordable(MU, mu), LU: _recordable(LU, lu)},
         profile_base=url_for("appraisals.profile", person_id=0)[:-1],
         new_base={kind: url_for("appraisals.new_talk", kind=kind, person_id=0)[:-1] for kind in TALK_LABELS},
     )

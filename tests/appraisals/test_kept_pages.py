@@ -74,7 +74,7 @@ def test_profile_shows_other_features_sections_fresh(app, demo, auth, client):
     assert "Low arousal for viderekomne" in client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
 
 
-def test_profile_parts_follow_the_viewer(app, demo, auth, client, make_client):
+def test_the_profile_follows_the_viewer(app, demo, auth, client, make_client):
     maja = _id(app, "medarbejder@demo.dk")
     auth.login("leader")
     assert "Registrér MU-samtale" in client.get(f"/appraisals/profile/{maja}").get_data(as_text=True)
