@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import case, or_, select
+
 from app.appraisals.models import LU, MU
 from app.appraisals.status import (
     NEURO_FLAGGED,
@@ -11,7 +13,7 @@ from app.appraisals.status import (
     neuro_deadline,
     neuro_population_query,
     neuro_statuses,
-    talk_statuses,
+    status_rows,
 )
 from app.extensions import db
 from app.hooks import Finding, IndicatorResult, indicator
@@ -26,13 +28,16 @@ def _scope(department_id: int | None):
 
 
 def _talks(home, department_id: int | None, on: date, kind: str, reason_never: str) -> IndicatorResult:
-    rows = talk_statuses(home.id, kind, on, _scope(department_id))
-    # Someone hired within the first-talk interval is not yet expected a talk, so they are not counted.
-    counted = [r for r in rows if r.last_on is not None or r.status == OVERDUE]
-    missing = [r for r in counted if r.status == OVERDUE]
-    exceptions = [Finding(r.person.name, reason_never if r.last_on is None else f"Seneste samtale {r.last_on:%d.%m.%Y}",
-                          subject_kind=PERSON, subject_id=r.person.id) for r in missing]
-    return IndicatorResult(met=len(counted) - len(missing), total=len(counted), exceptions=exceptions)
+    """Counts those who had a talk or are overdue their first: someone hired within the first-talk interval
+    is not yet expected a talk. One query; the names are read only for those overdue."""
+    rows = status_rows(home.id, kind, on, _scope(department_id))
+    overdue = rows.c.status == OVERDUE
+    counted = db.session.execute(
+        select(rows.c.id, case((overdue, rows.c.name)).label("name"), rows.c.last_on, overdue.label("is_overdue"))
+        .where(or_(rows.c.last_on.is_not(None), overdue)).order_by(rows.c.name_sort_key, rows.c.id)).all()
+    exceptions = [Finding(r.name, reason_never if r.last_on is None else f"Seneste samtale {r.last_on:%d.%m.%Y}",
+                          subject_kind=PERSON, subject_id=r.id) for r in counted if r.is_overdue]
+    return IndicatorResult(met=len(counted) - len(exceptions), total=len(counted), exceptions=exceptions)
 
 
 @indicator("appraisals.neuropedagogy", "Fastansatte faglærte tilbudt neuropædagogisk efteruddannelse inden 3 år",

@@ -76,7 +76,10 @@ def expected_on(last_complete_on: date | None, hired_on: date, first_months: int
 
 def classify(last_complete_on: date | None, hired_on: date, on: date, first_months: int = FIRST_TALK_MONTHS) -> str:
     """Overdue after the expected day; due within 30 days before it (and on it); done if held this year; else ok."""
-    expected = expected_on(last_complete_on, hired_on, first_months)
+    return _classify_expected(expected_on(last_complete_on, hired_on, first_months), last_complete_on, on)
+
+
+def _classify_expected(expected: date, last_complete_on: date | None, on: date) -> str:
     if on > expected:
         return OVERDUE
     if on >= expected - timedelta(days=DUE_DAYS):
@@ -141,6 +144,21 @@ def population_query(home_id: int, kind: str, on: date, department_ids: Iterable
     return query
 
 
+def _last_complete_on(kind: str, on: date):
+    """The person's (`User` of the enclosing query) latest complete talk of a kind held on or before `on`: a
+    correlated subquery the database answers from the (employee, kind, held) index."""
+    return (select(func.max(Talk.held_on))
+            .where(Talk.employee_id == User.id, Talk.kind == kind, Talk.is_complete, Talk.held_on <= on)
+            .correlate(User).scalar_subquery())
+
+
+def _next_planned_on(kind: str, on: date):
+    """The person's earliest planned, not yet held talk of a kind (from `on` on), correlated the same way."""
+    return (select(func.min(Talk.planned_on))
+            .where(Talk.employee_id == User.id, Talk.kind == kind, Talk.held_on.is_(None), Talk.planned_on >= on)
+            .correlate(User).scalar_subquery())
+
+
 def last_complete_talks(user_ids: list[int], kind: str, on: date) -> dict[int, date]:
     """Batch: each person's latest complete talk of a kind held on or before `on`, in one query."""
     if not user_ids:
@@ -165,6 +183,62 @@ def next_planned_talks(user_ids: list[int], kind: str, on: date) -> dict[int, da
     return dict(rows)
 
 
+def _first_base_expected_after(day: date, months: int) -> date:
+    """The earliest base day whose talk, expected `months` later, is expected after `day`.
+
+    `expected_on` grows with its base day, so "expected on or before `day`" is "base before this day": a
+    comparison the database can make.
+    """
+    base = clock.add_months(day, -months)
+    while clock.add_months(base, months) <= day:
+        base += timedelta(days=1)
+    while clock.add_months(base - timedelta(days=1), months) > day:
+        base -= timedelta(days=1)
+    return base
+
+
+def status_expression(last_on, hired_on, on: date, first_months: int):
+    """`classify` as a CASE the database evaluates: the expected day grows with its base day (the last complete
+    talk, else hiring), so each status is "base before a day" worked out here once (tests hold the two together
+    at the boundaries)."""
+    overdue_before = {n: _first_base_expected_after(on - timedelta(days=1), n) for n in (first_months, INTERVAL_MONTHS)}
+    due_before = {n: _first_base_expected_after(on + timedelta(days=DUE_DAYS), n)
+                  for n in (first_months, INTERVAL_MONTHS)}
+    never = last_on.is_(None)
+    return case(
+        (and_(never, hired_on < overdue_before[first_months]), OVERDUE),
+        (and_(~never, last_on < overdue_before[INTERVAL_MONTHS]), OVERDUE),
+        (and_(never, hired_on < due_before[first_months]), DUE),
+        (and_(~never, last_on < due_before[INTERVAL_MONTHS]), DUE),
+        (and_(~never, last_on >= date(on.year, 1, 1)), DONE),
+        else_=OK)
+
+
+def status_rows(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None = None):
+    """The population with each person's latest complete talk and status, as a subquery of plain columns
+    (id, name, name_sort_key, hired_on, last_on, status) for a list or a count to select from.
+
+    The latest talk is a grouped outer join, read from the (employee, kind, held) index person by person; the
+    status a CASE over the grouped rows, so each person's talks are read once."""
+    talk = and_(Talk.employee_id == User.id, Talk.kind == kind, Talk.is_complete, Talk.held_on <= on)
+    people = (population_query(home_id, kind, on, department_ids)
+              .with_only_columns(User.id, User.name, User.name_sort_key, User.hired_on,
+                                 func.max(Talk.held_on).label("last_on"))
+              .outerjoin(Talk, talk).group_by(User.id, User.name, User.name_sort_key, User.hired_on)
+              .subquery())
+    status = status_expression(people.c.last_on, people.c.hired_on, on, first_talk_months(home_id))
+    return select(people, status.label("status")).subquery()
+
+
+def due_or_overdue(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None = None) -> list:
+    """Who is due or overdue a talk of this kind, in name order, as rows (id, hired_on, last_on, status): the
+    status worked out by the database, so only those rows are read."""
+    rows = status_rows(home_id, kind, on, department_ids)
+    return db.session.execute(
+        select(rows.c.id, rows.c.hired_on, rows.c.last_on, rows.c.status)
+        .where(rows.c.status.in_((DUE, OVERDUE))).order_by(rows.c.name_sort_key, rows.c.id)).all()
+
+
 def statuses(home_id: int, kind: str, on: date | None = None, department_ids: Iterable[int] | None = None,
              with_departments: bool = True) -> list[TalkStatus]:
     """The talk status of everyone in a home (or some departments) who is expected a talk of this kind."""
@@ -178,43 +252,40 @@ def statuses(home_id: int, kind: str, on: date | None = None, department_ids: It
 
 def talk_statuses(home_id: int, kind: str, on: date | None = None,
                   department_ids: Iterable[int] | None = None) -> list[TalkStatus]:
-    """`statuses` with each person as a `Colleague` row: the population, its latest complete and next planned
-    talk in one query (grouped subqueries of the home's talks joined to it), plus the home's first-talk setting.
+    """`statuses` with each person as a `Colleague` row: the population with its latest complete and next
+    planned talk in one query, plus the home's first-talk setting.
 
-    The indicators and the talk tasks ask the same question in one request (or snapshot run): it is answered once
-    per application context and forgotten at the next flush, so a write is always seen."""
+    Answered once per application context and forgotten at the next flush, so a write is always seen."""
     on = on or clock.today()
     key = (home_id, kind, on, None if department_ids is None else tuple(sorted(department_ids)))
     return list(per_request("talk_statuses", key, lambda: _talk_statuses(home_id, kind, on, department_ids)))
 
 
 def _talk_statuses(home_id: int, kind: str, on: date, department_ids: Iterable[int] | None) -> list[TalkStatus]:
-    of_home = Talk.employee_id.in_(select(User.id).where(User.home_id == home_id))
-    last = (select(Talk.employee_id, func.max(Talk.held_on).label("last_on"))
-            .where(of_home, Talk.kind == kind, Talk.is_complete, Talk.held_on <= on)
-            .group_by(Talk.employee_id).subquery())
-    planned = (select(Talk.employee_id, func.min(Talk.planned_on).label("planned_on"))
-               .where(of_home, Talk.kind == kind, Talk.held_on.is_(None), Talk.planned_on >= on)
-               .group_by(Talk.employee_id).subquery())
     rows = db.session.execute(
         population_query(home_id, kind, on, department_ids)
-        .with_only_columns(User.id, User.name, User.hired_on, User.home_id, last.c.last_on, planned.c.planned_on)
-        .outerjoin(last, last.c.employee_id == User.id).outerjoin(planned, planned.c.employee_id == User.id)
+        .with_only_columns(User.id, User.name, User.hired_on, User.home_id,
+                           _last_complete_on(kind, on).label("last_on"), _next_planned_on(kind, on).label("planned_on"))
         .order_by(User.name_sort_key, User.id)).all()
     first = first_talk_months(home_id)
-    return [TalkStatus(Colleague(r.id, r.name, r.hired_on, r.home_id), kind, r.last_on,
-                       expected_on(r.last_on, r.hired_on, first), classify(r.last_on, r.hired_on, on, first),
-                       r.planned_on, on) for r in rows]
+    return [_status(Colleague(r.id, r.name, r.hired_on, r.home_id), kind, r.last_on, r.planned_on, on, first)
+            for r in rows]
+
+
+def _status(person, kind: str, last_on: date | None, planned_on: date | None, on: date, first: int) -> TalkStatus:
+    expected = expected_on(last_on, person.hired_on, first)
+    return TalkStatus(person, kind, last_on, expected, _classify_expected(expected, last_on, on), planned_on, on)
 
 
 def statuses_for(people: list[User], kind: str, on: date) -> list[TalkStatus]:
-    ids = [p.id for p in people]
-    last = last_complete_talks(ids, kind, on)
-    planned = next_planned_talks(ids, kind, on)
+    """Batch: each person's status, their latest complete and next planned talk read in one query."""
+    if not people:
+        return []
+    found = {r.id: r for r in db.session.execute(
+        select(User.id, _last_complete_on(kind, on).label("last_on"), _next_planned_on(kind, on).label("planned_on"))
+        .where(User.id.in_([p.id for p in people])))}
     first = {home_id: first_talk_months(home_id) for home_id in {p.home_id for p in people}}
-    return [TalkStatus(p, kind, last.get(p.id), expected_on(last.get(p.id), p.hired_on, first[p.home_id]),
-                       classify(last.get(p.id), p.hired_on, on, first[p.home_id]), planned.get(p.id), on)
-            for p in people]
+    return [_status(p, kind, found[p.id].last_on, found[p.id].planned_on, on, first[p.home_id]) for p in people]
 
 
 def is_in_population(person: User, kind: str, on: date) -> bool:
@@ -244,45 +315,16 @@ def counts(rows: list[TalkStatus]) -> dict[str, int]:
     }
 
 
-def _first_base_expected_after(day: date, months: int) -> date:
-    """The earliest base day whose talk, expected `months` later, is expected after `day`.
-
-    `expected_on` grows with its base day, so "expected on or before `day`" is "base before this day": a
-    comparison the database can make.
-    """
-    base = clock.add_months(day, -months)
-    while clock.add_months(base, months) <= day:
-        base += timedelta(days=1)
-    while clock.add_months(base - timedelta(days=1), months) > day:
-        base -= timedelta(days=1)
-    return base
-
-
 def count_statuses(home_id: int, kind: str, on: date | None = None,
                    department_ids: Iterable[int] | None = None) -> dict[str, int]:
-    """`counts(statuses(...))` counted by the database in one query, for panels that show only the numbers.
-
-    The same rule as `classify`, written as date comparisons (tests hold the two together at the boundaries).
-    """
+    """`counts(statuses(...))` counted by the database in one query, for panels that show only the numbers."""
     on = on or clock.today()
-    last = (select(Talk.employee_id, func.max(Talk.held_on).label("last_on"))
-            .where(Talk.kind == kind, Talk.is_complete, Talk.held_on <= on).group_by(Talk.employee_id).subquery())
-    first = first_talk_months(home_id)
-    overdue_before = {n: _first_base_expected_after(on - timedelta(days=1), n) for n in (first, INTERVAL_MONTHS)}
-    due_before = {n: _first_base_expected_after(on + timedelta(days=DUE_DAYS), n) for n in (first, INTERVAL_MONTHS)}
-    never, held = last.c.last_on.is_(None), last.c.last_on.is_not(None)
-    overdue = or_(and_(never, User.hired_on < overdue_before[first]),
-                  and_(held, last.c.last_on < overdue_before[INTERVAL_MONTHS]))
-    due = or_(and_(never, User.hired_on >= overdue_before[first],
-                   User.hired_on < due_before[first]),
-              and_(held, last.c.last_on >= overdue_before[INTERVAL_MONTHS],
-                   last.c.last_on < due_before[INTERVAL_MONTHS]))
-    done = and_(held, last.c.last_on >= date(on.year, 1, 1))
-    population = population_query(home_id, kind, on, department_ids).with_only_columns(User.id)
+    rows = status_rows(home_id, kind, on, department_ids)
+    done = and_(rows.c.last_on.is_not(None), rows.c.last_on >= date(on.year, 1, 1))
     row = db.session.execute(
-        select(func.count(), func.sum(case((overdue, 1), else_=0)), func.sum(case((due, 1), else_=0)),
-               func.sum(case((done, 1), else_=0)))
-        .select_from(User).outerjoin(last, last.c.employee_id == User.id).where(User.id.in_(population))).one()
+        select(func.count(), func.sum(case((rows.c.status == OVERDUE, 1), else_=0)),
+               func.sum(case((rows.c.status == DUE, 1), else_=0)), func.sum(case((done, 1), else_=0)))
+        .select_from(rows)).one()
     total, overdue_n, due_n, done_n = (int(v or 0) for v in row)
     return {OVERDUE: overdue_n, DUE: due_n, DONE: done_n, "total": total}
 

@@ -9,10 +9,11 @@ from datetime import date
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app import clock
 from app.appraisals.models import LU, MU
-from app.appraisals.status import DUE, OVERDUE, talk_statuses
+from app.appraisals.status import due_or_overdue, expected_on, first_talk_months
 from app.extensions import db
 from app.hooks import Task, task_source
 from app.need_to_know import PERSON
@@ -35,57 +36,49 @@ def _url(person_id: int) -> str | None:
         return None
 
 
-def leaders_by_department(home_id: int, on: date) -> dict[int, set[int]]:
-    """Batch: department id -> ids of its current department leaders."""
+def leaders_of(home_id: int, person_ids: list[int], on: date) -> dict[int, set[int]]:
+    """Batch: person id -> ids of the current department leaders of any of their departments, not themselves."""
+    if not person_ids:
+        return {}
+    theirs, leads = aliased(Membership), aliased(Membership)
     current = current_staff_query(home_id, on).with_only_columns(User.id)
     rows = db.session.execute(
-        select(Membership.department_id, Membership.user_id)
-        .join(UserRole, UserRole.user_id == Membership.user_id)
-        .where(UserRole.role == Role.DEPARTMENT_LEADER, Membership.user_id.in_(current))
+        select(theirs.user_id, leads.user_id).distinct()
+        .join(leads, leads.department_id == theirs.department_id)
+        .join(UserRole, UserRole.user_id == leads.user_id)
+        .where(theirs.user_id.in_(person_ids), UserRole.role == Role.DEPARTMENT_LEADER, leads.user_id.in_(current),
+               leads.user_id != theirs.user_id)
     ).all()
     result: dict[int, set[int]] = defaultdict(set)
-    for department_id, user_id in rows:
-        result[department_id].add(user_id)
-    return result
-
-
-def departments_by_person(home_id: int) -> dict[int, set[int]]:
-    """Batch: person id -> ids of the departments they belong to (every membership, as User.departments)."""
-    rows = db.session.execute(select(Membership.user_id, Membership.department_id).join(
-        User, User.id == Membership.user_id).where(User.home_id == home_id)).all()
-    result: dict[int, set[int]] = defaultdict(set)
-    for user_id, department_id in rows:
-        result[user_id].add(department_id)
+    for person_id, leader_id in rows:
+        result[person_id].add(leader_id)
     return result
 
 
 @task_source(SOURCE)
 def talk_tasks(home, start: date, end: date):
-    """The home's due and overdue talks in a fixed number of queries (statuses, memberships, leaders)."""
+    """The home's due and overdue talks in a fixed number of queries: who is due or overdue (the database
+    works out the status), and the leaders of the MU ones."""
     today = clock.today()
-    leaders = leaders_by_department(home.id, today)
-    departments = departments_by_person(home.id)
+    first = first_talk_months(home.id)
     # A talk overdue since an earlier year is dated 1 January this year, so "Mine opgaver" and this year's
     # årshjul still show it; its uid keeps the real expected day, so it stays the same calendar entry.
     floor = date(today.year, 1, 1)
     for kind in (MU, LU):
-        for row in talk_statuses(home.id, kind, today):
-            due_on = max(row.expected_on, floor)
-            if row.status not in (DUE, OVERDUE) or not start <= due_on <= end:
-                continue
-            person = row.person
-            if kind == MU:
-                user_ids = frozenset(set().union(*(leaders.get(d, set()) for d in departments.get(person.id, ())))
-                                     - {person.id})
-                label, anonymous = "MU-samtale", "en medarbejder"
-            else:
-                user_ids = frozenset()
-                label, anonymous = "LU-samtale", "en leder"
+        rows = []
+        for row in due_or_overdue(home.id, kind, today):
+            expected = expected_on(row.last_on, row.hired_on, first)
+            if start <= max(expected, floor) <= end:
+                rows.append((row, expected))
+        leaders = leaders_of(home.id, [row.id for row, _ in rows], today) if kind == MU else {}
+        label, anonymous = ("MU-samtale", "en medarbejder") if kind == MU else ("LU-samtale", "en leder")
+        for row, expected in rows:
+            user_ids = frozenset(leaders.get(row.id, ()))
             yield Task(
-                uid=task_uid(kind, person.id, row.expected_on), title=f"{label} med {anonymous}",
-                named_title=f"{label} med {{name}}", subject_kind=PERSON, subject_id=person.id,
-                due_on=due_on, home_id=home.id,
-                source=SOURCE, responsible=None if user_ids else "head", user_ids=user_ids, url=_url(person.id),
-                detail=(f"Forventet senest {dadate(row.expected_on)}; "
+                uid=task_uid(kind, row.id, expected), title=f"{label} med {anonymous}",
+                named_title=f"{label} med {{name}}", subject_kind=PERSON, subject_id=row.id,
+                due_on=max(expected, floor), home_id=home.id,
+                source=SOURCE, responsible=None if user_ids else "head", user_ids=user_ids, url=_url(row.id),
+                detail=(f"Forventet senest {dadate(expected)}; "
                         + ("ingen samtale endnu" if row.last_on is None else f"seneste {dadate(row.last_on)}")),
             )
