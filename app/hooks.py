@@ -133,6 +133,21 @@ def dashboard_panels(user) -> tuple[list, list]:
     return before, after
 
 
+class Audience(NamedTuple):
+    """What `Task.applies_to` reads of a user, read once so a list of tasks is filtered without touching the
+    user's relationships per task."""
+
+    id: int
+    home_id: int
+    roles: frozenset[str]
+    department_ids: frozenset[int]
+    is_temp: bool
+
+    @classmethod
+    def of(cls, user) -> Audience:
+        return cls(user.id, user.home_id, frozenset(user.roles), frozenset(user.department_ids), user.is_temp)
+
+
 @dataclass(frozen=True)
 class Task:
     """A dated duty. `responsible` is an audience code (see guidelines/README.md) unless user_ids names people."""
@@ -160,26 +175,31 @@ class Task:
 
     def applies_to(self, user) -> bool:
         """Whether the task is this user's to do."""
-        if user.home_id != self.home_id:
+        return self.applies_to_audience(Audience.of(user))
+
+    def applies_to_audience(self, who: Audience) -> bool:
+        """`applies_to` for a user whose roles and departments were read once (`Audience.of`)."""
+        if who.home_id != self.home_id:
             return False
         if self.user_ids:
-            return user.id in self.user_ids
-        in_department = self.department_id is None or self.department_id in user.department_ids
+            return who.id in self.user_ids
+        in_department = self.department_id is None or self.department_id in who.department_ids
+        roles = who.roles
         match self.responsible:
             case "employee":
-                return not user.is_temp and in_department
+                return not who.is_temp and in_department
             case "temp":
-                return user.is_temp and in_department
+                return who.is_temp and in_department
             case "department_leader":
-                return user.has_role("department_leader") and in_department
+                return "department_leader" in roles and in_department
             case "head":
-                return user.has_role("head")
+                return "head" in roles
             case "leader_group":
-                return user.has_role("head") or (user.has_role("department_leader") and in_department)
+                return "head" in roles or ("department_leader" in roles and in_department)
             case "mini_med":
-                return user.has_role("mini_med")
+                return "mini_med" in roles
             case "admin":
-                return user.has_role("admin")
+                return "admin" in roles
         return False
 
     def status(self, today: date) -> str:
@@ -223,7 +243,8 @@ def tasks_for_home(home, start: date, end: date) -> list[Task]:
 
 
 def tasks_for_user(user, start: date, end: date) -> list[Task]:
-    return [t for t in tasks_for_home(user.home, start, end) if t.applies_to(user)]
+    who = Audience.of(user)
+    return [t for t in tasks_for_home(user.home, start, end) if t.applies_to_audience(who)]
 
 
 class Finding(tuple):

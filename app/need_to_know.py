@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from flask import url_for
 from sqlalchemy import select
+from werkzeug.local import LocalProxy
 
 from app.extensions import db
 from app.hooks import Task
@@ -174,7 +175,8 @@ class View:
     With `outside`, the rows are for something that leaves the app (feed, e-mail): no child's name at all."""
 
     def __init__(self, viewer, page: str, *, outside: bool = False, subjects: Subjects | None = None) -> None:
-        self.viewer = viewer
+        # The user object, not the current_user proxy: every rule below reads it, often per row.
+        self.viewer = viewer._get_current_object() if isinstance(viewer, LocalProxy) else viewer
         self.page = page
         self.outside = outside
         self.subjects = subjects or Subjects()

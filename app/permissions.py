@@ -13,6 +13,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from app.people.constants import Role
 
@@ -31,6 +32,8 @@ def rule(action: str) -> Callable[[Rule], Rule]:
 
 
 def can(user, action: str, obj=None) -> bool:
+    if isinstance(user, LocalProxy):  # current_user: resolve it once, not on every attribute the rule reads
+        user = user._get_current_object()
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_current:
         return False
     check = _rules.get(action)

@@ -27,7 +27,8 @@ def my_tasks(user, today: date) -> list[Task]:
 @bp.get("/")
 @login_required
 def index():
-    user, today = current_user, clock.today()
+    # The user object itself, not the request-local proxy: panels and need-to-know read it thousands of times.
+    user, today = current_user._get_current_object(), clock.today()
     tasks = my_tasks(user, today)
     panels_first, panels = dashboard_panels(user)
     role_names = [str(ROLE_LABELS[r]) for r in ROLE_LABELS if r in user.roles]

@@ -155,7 +155,7 @@ class User(UserMixin, db.Model):
         return {row.role for row in self.role_rows}
 
     def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
+        return any(row.role in roles for row in self.role_rows)
 
     @property
     def is_leader(self) -> bool:
