@@ -5,6 +5,26 @@ user's id (never a name, never a token), method and path without the query strin
 object per line with the same request id (app/logs.py). The environment is checked before any worker starts,
 so a bad setting stops gunicorn with one clear message instead of workers failing over and over.
 Override any value on the command line, e.g. `gunicorn --workers 8 wsgi:app`.
+
+Course wishes have a pool of their own. On 1 October the wish posts are many and cheap (about 20 statements, a
+few tens of ms) while the pages around them cost far more; in one pool a post waits for a free thread, and then
+for the GIL, behind slow pages (the 1 October mix measured post p95 at 5-8 s with the pages and the posts in the
+same two workers). So run a second gunicorn with these same settings for the wish form's POST, and let the proxy
+route it there; everything else, the wish form's GET included, stays on the first:
+
+    gunicorn --bind 127.0.0.1:8000                # pages (this file's workers)
+    gunicorn --bind 127.0.0.1:8001 --workers 2    # wish posts
+
+    map $request_method $kp_wish_pool { POST kp_posts; default kp_pages; }
+    upstream kp_pages { server 127.0.0.1:8000; }
+    upstream kp_posts { server 127.0.0.1:8001; }
+    location = /competence/wishes/new { proxy_pass http://$kp_wish_pool; }   # plus the usual proxy_set_header
+    location / { proxy_pass http://kp_pages; }
+
+Both serve the same app on the same database (logins and CSRF tokens hold in either: same SECRET_KEY). Without
+the second pool nothing breaks, posts only wait longer; the deadline is fair either way, because a post is judged
+by when it reached the proxy (X-Request-Start, app/request_start.py), or, with no proxy, by when a worker took it.
+`benchmarks/mix.py` serves the posts this way (`--post-workers 0` measures them on the page workers).
 """
 
 import logging

@@ -7,12 +7,15 @@ a scratch database on BENCH_PG_URL's server):
    ~630 people, the home of person1@home2.demo.dk);
 2. gunicorn with the production settings (gunicorn.conf.py: gthread workers with its threads; `--workers`,
    default 2, on the command line) serving wsgi:app with its clock running from 10:00 on the wish deadline day,
-   and a second gunicorn with the same settings serving the floor (benchmarks/floor.py);
+   a second one, the same app and settings with `--post-workers` (default 1) workers of its own, taking the wish
+   posts as the proxy described in gunicorn.conf.py routes them (`--post-workers 0` posts to the page workers),
+   and a third with the same settings serving the floor (benchmarks/floor.py);
 3. login sessions made once at the start, through the real login form: 20 distinct employees (the employee
    dashboard), the 4 department leaders (5 sessions each), the head (20 sessions: the home has one head), and
    40 more employees for the writer, each with its wish form open (CSRF token, department);
 4. each round (three by default): the writer posts wishes through the real form (POST /competence/wishes/new
-   with the form's CSRF token) at 200 a minute, open loop, from its own threads, for the whole round; under it
+   with the form's CSRF token) at 200 a minute, open loop, from its own threads, for the whole round, timing the
+   POST alone (the redirect it answers with is not followed; the page it leads to is the case "my wishes"); under it
    the floor is measured (at the start and the end of the round, latencies pooled), then every case in turn:
    20 client threads, one connection per request, each request from the next session of the page's pool (so
    no two concurrent requests share a session), `--seconds` per case after 4 unmeasured warm-up requests.
@@ -70,8 +73,12 @@ CASES = [
     ("guideline list", "head", "/guidelines/"),
     ("årshjul", "head", "/cycle/"),
     ("quality report", "head", "/quality/"),
+    ("my wishes", "employee", "/competence/"),
     ("first view after login", "fresh", "/"),
 ]
+#: Where a wish post leads (post-redirect-get): the writer times the POST alone and never follows the redirect;
+#: the page it leads to is the case "my wishes" above, measured like every other page.
+POST_PATH = "/competence/wishes/new"
 
 # The big home's people, read from the built database in a child process (the app reads DATABASE_URL).
 FACTS = r'''
@@ -282,7 +289,7 @@ class WishWriter:
             title = f"{TITLE_PREFIX} {number}"
             begun = time.perf_counter()
             try:
-                status, headers, html = fetch(self.port, "POST", "/competence/wishes/new",
+                status, headers, html = fetch(self.port, "POST", POST_PATH,
                                               dict(writer.session.cookies), dict(writer.form, title=title),
                                               address=writer.session.address)
             except (OSError, http.client.HTTPException) as error:
@@ -454,12 +461,19 @@ def run_engine(engine: str, url: str, tmp: Path, base_env: dict, args) -> dict:
     fresh_people = employees[args.concurrency + args.writers:]
 
     portal = Gunicorn("wsgi:app", serve_env, args.workers, tmp / f"{engine}-portal.log")
+    # The wish posts' own pool, as the proxy in gunicorn.conf.py's docstring routes them: the same app and settings
+    # with its own workers, so a post never waits for a thread (or the GIL) behind slow pages.
+    posts = (Gunicorn("wsgi:app", serve_env, args.post_workers, tmp / f"{engine}-posts.log")
+             if args.post_workers else None)
     floor = Gunicorn("benchmarks.floor:app", serve_env, args.workers, tmp / f"{engine}-floor.log")
     figures: dict = {"engine": engine, "home": facts["home"], "workers": args.workers,
+                     "post_workers": args.post_workers,
                      "concurrency": args.concurrency, "rounds": args.rounds, "seconds": args.seconds,
                      "rate_per_minute": args.rate, "cases": {}, "posts": [], "floor": []}
     try:
         portal.wait_ready("/auth/login")
+        if posts is not None:
+            posts.wait_ready("/auth/login")
         floor.wait_ready("/")
         started = time.perf_counter()
 
@@ -481,7 +495,7 @@ def run_engine(engine: str, url: str, tmp: Path, base_env: dict, args) -> dict:
         number = 0
         per_case: dict[str, list[CaseResult]] = {name: [] for name, _pool, _path in CASES}
         for round_number in range(1, args.rounds + 1):
-            writer = WishWriter(portal.port, writers, args.rate, number)
+            writer = WishWriter((posts or portal).port, writers, args.rate, number)
             writer.start()
             floor_latencies: list[float] = []
             floor_run = run_case(floor.port, "/", [Session({}, "")], None, concurrency=args.concurrency,
@@ -516,18 +530,26 @@ def run_engine(engine: str, url: str, tmp: Path, base_env: dict, args) -> dict:
                 + ", ".join(f"{name} {percentile(r.latencies, 95) / floor_p95:.0f}x" for name, r in results.items()))
             for detail in writer.details:
                 log(f"  post not accepted: {detail}")
-        figures["memory"] = worker_memory(portal.process.pid)
+        figures["memory"] = worker_memory(portal.process.pid) + (
+            worker_memory(posts.process.pid) if posts is not None else [])
     finally:
         portal.stop()
+        if posts is not None:
+            posts.stop()
         floor.stop()
-    figures["server_tracebacks"] = sum(p.read_text().count("Traceback")
-                                       for p in (tmp / f"{engine}-portal.log", tmp / f"{engine}-floor.log"))
+    figures["server_tracebacks"] = sum(p.read_text().count("Traceback") for p in (
+        tmp / f"{engine}-portal.log", tmp / f"{engine}-posts.log", tmp / f"{engine}-floor.log") if p.exists())
     stored = json.loads(script(env, STORED, TITLE_PREFIX))
     accepted = [t for r in figures["posts"] for t in r.pop("accepted_titles")]
     figures["stored"] = {"accepted": len(accepted), "lost": sum(1 for t in accepted if t not in stored),
                          "duplicated": sum(1 for n in stored.values() if n > 1),
                          "stored_not_accepted": len(set(stored) - set(accepted))}
     return figures
+
+
+def posts_by(figures: dict) -> str:
+    workers = figures.get("post_workers", 0)
+    return f"on their own pool of {workers} worker{'s' if workers != 1 else ''}" if workers else "on the same workers"
 
 
 def report(figures: dict) -> tuple[str, list[str]]:
@@ -574,8 +596,9 @@ def report(figures: dict) -> tuple[str, list[str]]:
     p95s = [p["p95_ms"] for p in posts]
     lines = [
         f"== 1 October mix, {engine}: {figures['home']} (region scale), gunicorn {figures['workers']} workers "
-        f"(gunicorn.conf.py: gthread), {figures['concurrency']} clients, writer {figures['rate_per_minute']:g} "
-        f"wishes/min, {figures['rounds']} rounds of {figures['seconds']:g} s per case",
+        f"(gunicorn.conf.py: gthread), posts {posts_by(figures)}, {figures['concurrency']} clients, "
+        f"writer {figures['rate_per_minute']:g} wishes/min, "
+        f"{figures['rounds']} rounds of {figures['seconds']:g} s per case",
         table(["case", "sessions", "n", "p95 ms", "p95/floor", "min–max", "flags"], rows),
         f"wish posts: p50 {fmt(statistics.median(p50s))} ms ({fmt(min(p50s))}–{fmt(max(p50s))}), "
         f"p95 {fmt(statistics.median(p95s))} ms ({fmt(min(p95s))}–{fmt(max(p95s))}); "
@@ -608,6 +631,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=4,
                         help="unmeasured requests before each page case (at once; default 4)")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument("--post-workers", type=int, default=int(os.environ.get("BENCH_MIX_POST_WORKERS", 1)),
+                        help="workers of the wish posts' own gunicorn (default 1, env BENCH_MIX_POST_WORKERS); "
+                             "0 posts to the page workers")
     parser.add_argument("--rate", type=float, default=200.0, help="wish posts per minute (default 200)")
     parser.add_argument("--writers", type=int, default=40, help="employees the writer posts as")
     parser.add_argument("--quick", action="store_true", help="one round of 3 s per case (a smoke test)")

@@ -171,15 +171,18 @@ def new_wish():
             if own and is_deadline_passed(home, form.year.data):
                 form.year.data = open_year  # shown again for the round it would now go to, as the message says
         else:
-            db.session.commit()
+            # Worded and addressed before the commit, which expires every loaded object: read afterwards, the wish,
+            # its home and the department would each be loaded again only to say what is known already.
             if wish.is_late:
-                flash("Ønsket er registreret og markeret som for sent indsendt.", "success")
+                message = "Ønsket er registreret og markeret som for sent indsendt."
             else:
-                flash(f"Dit ønske til {round_text(home, wish.year)} er sendt til din leder." if own
-                      else "Ønsket er registreret.", "success")
-            if own:
-                return redirect(url_for("competence.my_wishes"))
-            return redirect(url_for("competence.overview", department_id=department.id, aar=wish.year))
+                message = (f"Dit ønske til {round_text(home, wish.year)} er sendt til din leder." if own
+                           else "Ønsket er registreret.")
+            target = (url_for("competence.my_wishes") if own
+                      else url_for("competence.overview", department_id=department.id, aar=wish.year))
+            db.session.commit()
+            flash(message, "success")
+            return redirect(target)
     elif request.method == "POST":
         status = 400
         if own and form.year.errors:

@@ -99,3 +99,51 @@ def test_worker_memory_reads_the_resident_size_of_each_child_process():
     mine = [w for w in workers if w["pid"] == child.pid]
     assert len(mine) == 1
     assert mine[0]["rss_mb"] > 1 and mine[0]["hwm_mb"] >= mine[0]["rss_mb"]
+
+
+def test_the_writer_times_the_post_alone_and_never_follows_its_redirect():
+    seen: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self, status: int, location: str = "") -> None:
+            with lock:
+                seen.append((self.command, self.path))
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_POST(self):  # noqa: N802 - the http.server API
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self._answer(302, "/competence/")
+
+        def do_GET(self):  # noqa: N802
+            self._answer(200)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        writer = mix.WishWriter(server.server_address[1], [mix.Writer(mix.Session({"s": "1"}, "10.0.0.1"), {})],
+                                per_minute=6000, first_number=0, threads=2)
+        writer.start()
+        while writer.posts < 5:
+            threading.Event().wait(0.01)
+        writer.stop()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen and all(request == ("POST", mix.POST_PATH) for request in seen)
+    assert writer.posts == len(seen) and writer.outcomes == {"accepted": len(seen)}
+
+
+def test_the_page_a_post_leads_to_is_measured_as_a_case_of_its_own():
+    assert ("my wishes", "employee", "/competence/") in mix.CASES
+    text, _ = mix.report(_figures(1.0, 1.0))
+    assert _row(text, "my wishes")
+    assert "posts on their own pool of 1 worker," in mix.report(dict(_figures(1.0, 1.0), post_workers=1))[0]
+    assert "posts on the same workers," in text
