@@ -6,7 +6,6 @@ access log (a list logs every child it names) and render the forms (CSRF tokens)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -22,9 +21,6 @@ from app.extensions import db
 from app.need_to_know import may_see_contact_team
 from app.people.models import Department
 from app.web import render_fragment
-
-#: Where the handover button goes in a child's page; the cached page is split around it.
-HANDOVER_SLOT = Markup("<!-- handover -->")
 
 
 def _children(home_id: int, department_ids: tuple[int, ...] | None, show_left: bool, today: date) -> list[Child]:
@@ -101,30 +97,10 @@ def departments(home_id: int, only_ids=None) -> list[Department]:
     return list(db.session.scalars(query.order_by(Department.name_sort_key)))
 
 
-@dataclass(frozen=True)
-class ChildPageParts:
-    """A staff member's page about a child, around the handover button (a form: rendered per request)."""
-
-    top: Markup
-    bottom: Markup
-    #: The current plan whose handover the viewer has not confirmed reading (the button shows), or None.
-    handover_plan_id: int | None
-
-
-def child_page(child: Child) -> ChildPageParts:
-    """Per child and viewer: the edit links, the plan links and "you have read it" depend on who looks."""
-    return _build_child_page(child, clock.today())
-
-
-def current_team(child: Child, today: date) -> list[ContactTeamMember]:
-    """The child's contact team on `today`, the coordinator first."""
-    members = [m for m in db.session.scalars(
-        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
-        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
-    return sorted(members, key=lambda m: not m.is_coordinator)
-
-
-def _build_child_page(child: Child, today: date) -> ChildPageParts:
+def child_page(child: Child) -> dict:
+    """Per child and viewer (the edit links, the plan links and "you have read it" depend on who looks): the
+    context of children/show.html, rendered whole on every request."""
+    today = clock.today()
     check = check_children([child], today).get(child.id)
     plan = db.session.scalar(
         select(IndividualPlanUpdate).options(selectinload(IndividualPlanUpdate.goals), joinedload(
@@ -137,7 +113,12 @@ def _build_child_page(child: Child, today: date) -> ChildPageParts:
         .where(PhysioReferral.child_id == child.id).order_by(PhysioReferral.referred_on.desc())).all()
     has_read = plan is not None and db.session.scalar(select(HandoverRead.id).where(
         HandoverRead.plan_update_id == plan.id, HandoverRead.user_id == current_user.id)) is not None
-    html = render_fragment("children/_show_body.html", child=child, check=check, plan=plan, team=team,
-                           referrals=referrals, has_read=has_read, today=today, handover_slot=HANDOVER_SLOT)
-    top, _, bottom = html.partition(HANDOVER_SLOT)
-    return ChildPageParts(top, bottom, plan.id if plan is not None and not has_read else None)
+    return dict(check=check, plan=plan, team=team, referrals=referrals, has_read=has_read, today=today)
+
+
+def current_team(child: Child, today: date) -> list[ContactTeamMember]:
+    """The child's contact team on `today`, the coordinator first."""
+    members = [m for m in db.session.scalars(
+        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
+        .where(ContactTeamMember.child_id == child.id)) if m.is_current(today)]
+    return sorted(members, key=lambda m: not m.is_coordinator)

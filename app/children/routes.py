@@ -136,7 +136,7 @@ def show(child_id: int):
                      team=pages.current_team(child, clock.today())
                      if may_see_contact_team(current_user, child) else [],
                      restrictions=active_restrictions(current_user.home_id))
-    return _page(child, "page", "children/show.html", parts=pages.child_page(child))
+    return _page(child, "page", "children/show.html", **pages.child_page(child))
 
 
 @bp.get("/<int:child_id>/history")

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
@@ -18,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from app import clock
 from app.children.models import Child, ContactTeamMember, IndividualPlanUpdate, PhysioPlanUpdate, PhysioReferral
 from app.extensions import db
-from app.people.constants import Role
+from app.people.constants import TEMP_EMPLOYMENT_TYPES, Role
 from app.people.models import Home, Membership, User
 
 #: A follow-up due within this many days is listed as "due soon".
@@ -38,16 +39,36 @@ class Gap:
     due_on: date | None = None
 
 
+class TeamMember(NamedTuple):
+    """A current place on a child's contact team, with what the rules read of the person."""
+
+    is_coordinator: bool
+    user_id: int
+    name: str
+    is_disabled: bool
+    left_on: date | None
+    employment_type: str
+    #: The person belongs to the child's department.
+    in_department: bool
+
+
+class Referral(NamedTuple):
+    """An active physiotherapy referral and the next follow-up of its latest plan (None: no plan yet)."""
+
+    referred_on: date
+    next_follow_up_on: date | None
+
+
 @dataclass
 class ChildCheck:
     child: Child
     gaps: list[Gap] = field(default_factory=list)
     soon: list[Gap] = field(default_factory=list)
-    team: list[ContactTeamMember] = field(default_factory=list)
+    team: list[TeamMember] = field(default_factory=list)
     coordinator_id: int | None = None
     plan_last_on: date | None = None
     plan_next_on: date | None = None
-    physio: list[tuple[PhysioReferral, PhysioPlanUpdate | None]] = field(default_factory=list)
+    physio: list[Referral] = field(default_factory=list)
 
     @property
     def is_ok(self) -> bool:
@@ -64,8 +85,8 @@ def _fmt(day: date) -> str:
     return dadate(day)
 
 
-def _is_current_user(user: User, on: date) -> bool:
-    return not user.is_disabled and (user.left_on is None or user.left_on > on)
+def _is_current_user(member: TeamMember, on: date) -> bool:
+    return not member.is_disabled and (member.left_on is None or member.left_on > on)
 
 
 def plan_next_on(home: Home, last_on: date) -> date:
@@ -74,7 +95,8 @@ def plan_next_on(home: Home, last_on: date) -> date:
 
 
 def check_children(children: Sequence[Child], on: date | None = None) -> dict[int, ChildCheck]:
-    """The checks for each child placed on a day, keyed by child id; a constant number of queries."""
+    """The checks for each child placed on a day, keyed by child id; a constant number of set-based queries that
+    select only the columns the rules read (no team member, user or plan objects are loaded)."""
     on = on or clock.today()
     children = [c for c in children if c.is_placed(on)]
     checks = {c.id: ChildCheck(c) for c in children}
@@ -84,20 +106,16 @@ def check_children(children: Sequence[Child], on: date | None = None) -> dict[in
     home_ids = {c.home_id for c in children}
     homes = {h.id: h for h in db.session.scalars(select(Home).where(Home.id.in_(home_ids)))}
 
-    members = db.session.scalars(
-        select(ContactTeamMember).options(joinedload(ContactTeamMember.user))
-        .where(ContactTeamMember.child_id.in_(ids), ContactTeamMember.from_on <= on,
-               or_(ContactTeamMember.to_on.is_(None), ContactTeamMember.to_on > on))
-        .order_by(ContactTeamMember.child_id, ContactTeamMember.id)
-    ).all()
-    user_departments: dict[int, set[int]] = defaultdict(set)
-    member_user_ids = {m.user_id for m in members}
-    if member_user_ids:
-        for user_id, department_id in db.session.execute(
-                select(Membership.user_id, Membership.department_id).where(Membership.user_id.in_(member_user_ids))):
-            user_departments[user_id].add(department_id)
-    for member in members:
-        checks[member.child_id].team.append(member)
+    in_department = select(Membership.user_id).where(Membership.user_id == User.id,
+                                                     Membership.department_id == Child.department_id).exists()
+    for row in db.session.execute(
+            select(ContactTeamMember.child_id, ContactTeamMember.is_coordinator, User.id, User.name,
+                   User.is_disabled, User.left_on, User.employment_type, in_department)
+            .join(User, User.id == ContactTeamMember.user_id).join(Child, Child.id == ContactTeamMember.child_id)
+            .where(ContactTeamMember.child_id.in_(ids), ContactTeamMember.from_on <= on,
+                   or_(ContactTeamMember.to_on.is_(None), ContactTeamMember.to_on > on))
+            .order_by(ContactTeamMember.child_id, ContactTeamMember.id)):
+        checks[row[0]].team.append(TeamMember(*row[1:]))
 
     last_plan = dict(db.session.execute(
         select(IndividualPlanUpdate.child_id, func.max(IndividualPlanUpdate.updated_on))
@@ -105,24 +123,22 @@ def check_children(children: Sequence[Child], on: date | None = None) -> dict[in
         .group_by(IndividualPlanUpdate.child_id)
     ).all())
 
-    referrals = db.session.scalars(
-        select(PhysioReferral).where(PhysioReferral.child_id.in_(ids), PhysioReferral.referred_on <= on,
-                                     or_(PhysioReferral.ended_on.is_(None), PhysioReferral.ended_on > on))
-        .order_by(PhysioReferral.referred_on, PhysioReferral.id)
-    ).all()
-    latest_physio: dict[int, PhysioPlanUpdate] = {}
-    if referrals:
-        for update in db.session.scalars(
-                select(PhysioPlanUpdate).where(PhysioPlanUpdate.referral_id.in_([r.id for r in referrals]),
-                                               PhysioPlanUpdate.updated_on <= on)
-                .order_by(PhysioPlanUpdate.updated_on, PhysioPlanUpdate.id)):
-            latest_physio[update.referral_id] = update
-    for referral in referrals:
-        checks[referral.child_id].physio.append((referral, latest_physio.get(referral.id)))
+    # Each active referral with the next follow-up of its latest plan update by `on` (NULL: no plan yet).
+    latest_follow_up = (
+        select(PhysioPlanUpdate.next_follow_up_on)
+        .where(PhysioPlanUpdate.referral_id == PhysioReferral.id, PhysioPlanUpdate.updated_on <= on)
+        .order_by(PhysioPlanUpdate.updated_on.desc(), PhysioPlanUpdate.id.desc()).limit(1)
+        .correlate(PhysioReferral).scalar_subquery())
+    for child_id, referred_on, next_on in db.session.execute(
+            select(PhysioReferral.child_id, PhysioReferral.referred_on, latest_follow_up)
+            .where(PhysioReferral.child_id.in_(ids), PhysioReferral.referred_on <= on,
+                   or_(PhysioReferral.ended_on.is_(None), PhysioReferral.ended_on > on))
+            .order_by(PhysioReferral.referred_on, PhysioReferral.id)):
+        checks[child_id].physio.append(Referral(referred_on, next_on))
 
     for check in checks.values():
         home = homes[check.child.home_id]
-        _team_gaps(check, home, on, user_departments)
+        _team_gaps(check, home, on)
         check.plan_last_on = last_plan.get(check.child.id)
         _plan_gaps(check, home, on)
         _physio_gaps(check, on)
@@ -134,24 +150,23 @@ def child_gaps(children: Sequence[Child], on: date | None = None) -> dict[int, l
     return {child_id: check.gaps for child_id, check in check_children(children, on).items()}
 
 
-def _team_gaps(check: ChildCheck, home: Home, on: date, user_departments: dict[int, set[int]]) -> None:
+def _team_gaps(check: ChildCheck, home: Home, on: date) -> None:
     minimum = int(home.setting("contact_team_min"))
     if not check.team:
         check.gaps.append(Gap("no_team", "Intet kontaktteam"))
         return
     valid = 0
     for member in check.team:
-        user = member.user
-        if not _is_current_user(user, on):
-            check.gaps.append(Gap("member_left", f"{user.name} i kontaktteamet er fratrådt"))
-        elif check.child.department_id not in user_departments.get(user.id, set()):
-            check.gaps.append(Gap("member_moved", f"{user.name} i kontaktteamet er ikke længere i afdelingen"))
-        elif user.is_temp:
-            check.gaps.append(Gap("member_temp", f"{user.name} i kontaktteamet er vikar"))
+        if not _is_current_user(member, on):
+            check.gaps.append(Gap("member_left", f"{member.name} i kontaktteamet er fratrådt"))
+        elif not member.in_department:
+            check.gaps.append(Gap("member_moved", f"{member.name} i kontaktteamet er ikke længere i afdelingen"))
+        elif member.employment_type in TEMP_EMPLOYMENT_TYPES:
+            check.gaps.append(Gap("member_temp", f"{member.name} i kontaktteamet er vikar"))
         else:
             valid += 1
             if member.is_coordinator:
-                check.coordinator_id = user.id
+                check.coordinator_id = member.user_id
     if valid < minimum:
         check.gaps.append(Gap("team_small", f"Kontaktteamet har {valid} nuværende medarbejder(e); mindst {minimum}"))
     if check.coordinator_id is None:
@@ -168,12 +183,12 @@ def _plan_gaps(check: ChildCheck, home: Home, on: date) -> None:
 
 
 def _physio_gaps(check: ChildCheck, on: date) -> None:
-    for referral, plan in check.physio:
-        if plan is None:
+    for referral in check.physio:
+        if referral.next_follow_up_on is None:
             check.gaps.append(Gap("physio_no_plan",
                                   f"Henvist til fysioterapi {_fmt(referral.referred_on)} uden behandlingsplan"))
             continue
-        _follow_up(check, plan.next_follow_up_on, on, "physio_overdue",
+        _follow_up(check, referral.next_follow_up_on, on, "physio_overdue",
                    "Fysioterapeutisk behandlingsplan skulle være fulgt op",
                    "Fysioterapeutisk behandlingsplan skal følges op")
 
