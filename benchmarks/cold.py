@@ -1,4 +1,6 @@
-"""Each key page's cold cost at region scale, in-process: ``python -m benchmarks.cold [--repeat 5] [--only TEXT] [--profile N]``.
+"""Each key page's cold cost at region scale, in-process.
+
+``python -m benchmarks.cold [--repeat 5] [--only TEXT] [--profile N]``.
 
 Runs against DATABASE_URL (a database with `flask demo --scale region`). Every page is fetched once (logging in,
 loading templates), then `--repeat` times with the cache of derived data emptied first (app/cache.py); each of
@@ -44,7 +46,7 @@ def _floor_ms(repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(repeat: int, only: str, profile: "cProfile.Profile | None" = None) -> dict[str, dict]:
+def measure(repeat: int, only: str, profile: cProfile.Profile | None = None) -> dict[str, dict]:
     from app import cache, create_app
     from app.extensions import db
 

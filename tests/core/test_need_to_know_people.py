@@ -48,7 +48,7 @@ def test_a_department_leader_sees_their_staff_but_not_a_fellow_leader_nor_anothe
         view = View(leader, "test")
         view.subjects.load((PERSON, p.id) for p in people)
         same_home = [p for p in people if p.home_id == leader.home_id and p.id != leader.id]
-        staff = [p for p in same_home if p.department_ids & leader.department_ids 
+        staff = [p for p in same_home if p.department_ids & leader.department_ids
                  and not p.has_role(Role.DEPARTMENT_LEADER, Role.HEAD)]
         elsewhere = [p for p in same_home if not p.department_ids & leader.department_ids]
         fellow = [p for p in same_home if p.department_ids & leader.department_ids
