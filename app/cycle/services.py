@@ -335,7 +335,10 @@ def complete_by_event(name: str, home_id: int | None = None, on: date | None = N
                and (slug is None or e["slug"] == slug) and not record_based(e)]
     if not entries:
         return []
-    tasks = guideline_tasks(home, date(year, 1, 1), date(year, 12, 31), entries=entries)
+    # A person's share is recorded under its own uid whatever the duty's state, so the year's completions (which
+    # grow with every share) are not read for it: one course wish is one small insert, not a read of them all.
+    completions = {} if name in PER_PERSON_EVENTS else None
+    tasks = guideline_tasks(home, date(year, 1, 1), date(year, 12, 31), entries=entries, completions=completions)
     groups: dict[tuple, list[Task]] = defaultdict(list)
     for task in tasks:
         groups[task.uid.rsplit("-", 3)[0]].append(task)
