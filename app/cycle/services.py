@@ -19,7 +19,7 @@ from app.cycle.models import MiniMedMeeting, TaskCompletion
 from app.cycle.rules import WhenError, due_dates
 from app.extensions import db
 from app.guidelines.models import PUBLISHED, SUPERSEDED, Guideline, GuidelineVersion
-from app.guidelines.services import applies_to_home, guideline_path
+from app.guidelines.services import applies_to_home, cycle_entry, guideline_path
 from app.hooks import Fulfilment, Task, fulfilment_source
 from app.people.models import Department, Home, User
 
@@ -72,17 +72,8 @@ def cycle_entries(home: Home) -> list[dict]:
         .where(applies_to_home(home))
         .order_by(Guideline.slug, Guideline.id)
     )
-    return [{
-        "slug": slug,
-        "title": title,
-        "key": entry["key"],
-        "what": entry["what"],
-        "responsible": entry["responsible"],
-        "when": dict(entry["when"]),
-        "per_department": bool(entry.get("per_department", False)),
-        "fulfilled_by": entry.get("fulfilled_by"),
-        "in_force_from": in_force_from,
-    } for slug, title, cycle, in_force_from in rows for entry in cycle or []]
+    return [cycle_entry(slug, title, entry, in_force_from=in_force_from)
+            for slug, title, cycle, in_force_from in rows for entry in cycle or []]
 
 
 def departments_of(home_id: int) -> list:

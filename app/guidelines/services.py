@@ -129,18 +129,23 @@ def published_cycle_entries(home) -> list[dict]:
             .join(GuidelineVersion, GuidelineVersion.guideline_id == Guideline.id)
             .where(applies_to_home(home), GuidelineVersion.status == PUBLISHED)
             .order_by(Guideline.slug, Guideline.id)):
-        for entry in cycle or []:
-            entries.append({
-                "slug": slug,
-                "title": title,
-                "key": entry["key"],
-                "what": entry["what"],
-                "responsible": entry["responsible"],
-                "when": dict(entry["when"]),
-                "per_department": bool(entry.get("per_department", False)),
-                "fulfilled_by": entry.get("fulfilled_by"),
-            })
+        entries.extend(cycle_entry(slug, title, entry) for entry in cycle or [])
     return entries
+
+
+def cycle_entry(slug: str, title: str, entry: dict, **extra) -> dict:
+    """One cycle entry of a published version as the cycle reads it (the contract above), plus `extra`."""
+    return {
+        "slug": slug,
+        "title": title,
+        "key": entry["key"],
+        "what": entry["what"],
+        "responsible": entry["responsible"],
+        "when": dict(entry["when"]),
+        "per_department": bool(entry.get("per_department", False)),
+        "fulfilled_by": entry.get("fulfilled_by"),
+        **extra,
+    }
 
 
 # Role codes (guidelines/README.md) and the people who hold them.
