@@ -16,18 +16,24 @@ HELD = [date(2024, 2, 29), date(2025, 1, 31), date(2025, 3, 31), date(2025, 4, 3
         date(2026, 1, 1)]
 
 
+def add_hires_and_talks(home, north, south, hired_days=HIRED, held_days=HELD) -> None:
+    """People hired on each of the hired days, and people and leaders with an MU / LU talk held on each held day
+    (every third LU without its written agreement), spread over the two departments."""
+    for i, hired in enumerate(hired_days):
+        make_user(home, [north if i % 2 else south], hired_on=hired)
+    for i, held in enumerate(held_days):
+        person = make_user(home, [north if i % 2 else south], hired_on=date(2020, 1, 1))
+        db.session.add(Talk(home_id=home.id, kind=MU, employee_id=person.id, held_on=held))
+        leader = make_user(home, [north], roles=(Role.DEPARTMENT_LEADER,), hired_on=date(2020, 1, 1))
+        db.session.add(Talk(home_id=home.id, kind=LU, employee_id=leader.id, held_on=held,
+                            is_completed=True, written_agreement="Aftalt." if i % 3 else ""))
+
+
 def test_counted_talks_equal_the_rule_for_each_person(app):
     with app.app_context():
         home = make_home()
         north, south = make_department(home, "Nord"), make_department(home, "Syd")
-        for i, hired in enumerate(HIRED):
-            make_user(home, [north if i % 2 else south], hired_on=hired)
-        for i, held in enumerate(HELD):
-            person = make_user(home, [north if i % 2 else south], hired_on=date(2020, 1, 1))
-            db.session.add(Talk(home_id=home.id, kind=MU, employee_id=person.id, held_on=held))
-            leader = make_user(home, [north], roles=(Role.DEPARTMENT_LEADER,), hired_on=date(2020, 1, 1))
-            db.session.add(Talk(home_id=home.id, kind=LU, employee_id=leader.id, held_on=held,
-                                is_completed=True, written_agreement="Aftalt." if i % 3 else ""))
+        add_hires_and_talks(home, north, south)
         make_user(home, [north], hired_on=date(2020, 1, 1), left_on=date(2026, 3, 1))
         db.session.commit()
         seen = set()

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 import pytest
 
 from app.appraisals.indicators import lu_talks, mu_talks
-from app.appraisals.models import DUE_DAYS, LU, MU, Talk
+from app.appraisals.models import DUE_DAYS, LU, MU
 from app.appraisals.status import DUE, OVERDUE, due_or_overdue, statuses
 from app.cycle.models import MiniMedMeeting  # noqa: F401 - appraisals models refer to it by name
 from app.extensions import db
-from app.people.constants import Role
-from tests.factories import make_department, make_home, make_user
+from tests.appraisals.test_counts import add_hires_and_talks
+from tests.factories import make_department, make_home
 
 HIRED = [date(2025, 11, 30), date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 1)]
 HELD = [date(2024, 2, 29), date(2025, 1, 31), date(2025, 3, 31), date(2025, 4, 30), date(2025, 12, 31)]
@@ -31,14 +31,7 @@ def test_database_status_equals_the_rule_around_each_edge(app, first_months):
     with app.app_context():
         home = make_home(**({} if first_months is None else {"first_talk_months": first_months}))
         north, south = make_department(home, "Nord"), make_department(home, "Syd")
-        for i, hired in enumerate(HIRED):
-            make_user(home, [north if i % 2 else south], hired_on=hired)
-        for i, held in enumerate(HELD):
-            person = make_user(home, [north if i % 2 else south], hired_on=date(2020, 1, 1))
-            db.session.add(Talk(home_id=home.id, kind=MU, employee_id=person.id, held_on=held))
-            leader = make_user(home, [north], roles=(Role.DEPARTMENT_LEADER,), hired_on=date(2020, 1, 1))
-            db.session.add(Talk(home_id=home.id, kind=LU, employee_id=leader.id, held_on=held,
-                                is_completed=True, written_agreement="Aftalt." if i % 3 else ""))
+        add_hires_and_talks(home, north, south, HIRED, HELD)
         db.session.commit()
         days = _boundary_days(statuses(home.id, MU, date(2026, 1, 1)) + statuses(home.id, LU, date(2026, 1, 1)))
         seen = set()
